@@ -1,0 +1,276 @@
+"""Assembling and running the application: one place, the same in production and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot import relay
+from bot.config import Settings
+from bot.context import Desk, DeskApp, DeskContext
+from bot.handlers import client, operator, registration
+from bot.processor import PerChatUpdateProcessor
+from bot.texts import t
+from desk.clock import Clock, SystemClock
+from storage.db import create_engine, create_sessionmaker, ping, run_migrations
+
+logger = logging.getLogger(__name__)
+
+ENGINEER_COMMANDS = ("take", "type", "priority", "close", "reopen", "info", "note")
+CLIENT_COMMANDS = ("start", "new", "tickets", "help", "language", "cancel")
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
+    """Builds the bot: requests, rate limits, services, handlers and jobs."""
+    context_types = ContextTypes(context=DeskContext, bot_data=Desk)
+    app: DeskApp = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_base)
+        .base_file_url(settings.bot_file_base)
+        .context_types(context_types)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.messages_per_second,
+                overall_time_period=1,
+                group_max_rate=settings.group_messages_per_minute,
+                group_time_period=60,
+                max_retries=settings.send_retries,
+            )
+        )
+        .request(
+            HTTPXRequest(
+                connection_pool_size=64,
+                connect_timeout=settings.request_timeout,
+                read_timeout=settings.request_timeout,
+                write_timeout=settings.request_timeout,
+                pool_timeout=settings.request_timeout,
+            )
+        )
+        .get_updates_request(
+            HTTPXRequest(read_timeout=settings.poll_timeout + settings.request_timeout)
+        )
+        .concurrent_updates(PerChatUpdateProcessor(64))
+        .build()
+    )  # type: ignore[assignment]
+    engine = create_engine(settings.database_url)
+    app.bot_data.configure(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        clock=clock or SystemClock(),
+    )
+    _add_handlers(app, settings)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        _redeliver, interval=settings.redelivery_interval, first=2, name="redeliver"
+    )
+    app.add_error_handler(_on_error)  # type: ignore[arg-type]
+    return app
+
+
+def _add_handlers(app: DeskApp, settings: Settings) -> None:
+    private = filters.ChatType.PRIVATE
+    operators = filters.Chat(chat_id=settings.operator_chat_id)
+    new_messages = filters.UpdateType.MESSAGE  # edits are not relayed (noted in the README)
+
+    # Group 0: commands and buttons first, so that "/new" is never relayed as text.
+    app.add_handler(CommandHandler("start", client.start, filters=private))
+    app.add_handler(CommandHandler("help", client.show_help, filters=private))
+    app.add_handler(CommandHandler("language", client.choose_language, filters=private))
+    app.add_handler(CommandHandler("new", registration.new_ticket, filters=private))
+    app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private))
+    app.add_handler(CommandHandler("cancel", registration.cancel, filters=private))
+    app.add_handler(
+        CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private)
+    )
+    app.add_handler(MessageHandler(private & filters.COMMAND, client.unknown_command))
+
+    private_buttons = _private_callback
+    app.add_handler(CallbackQueryHandler(private_buttons(client.menu), pattern=r"^m:"))
+    app.add_handler(CallbackQueryHandler(private_buttons(client.set_language), pattern=r"^lang:"))
+    app.add_handler(
+        CallbackQueryHandler(private_buttons(registration.on_callback), pattern=r"^r:")
+    )
+    app.add_handler(CallbackQueryHandler(private_buttons(client.ticket_buttons), pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
+
+    # Engineer commands act only in the operator group.
+    app.add_handler(CommandHandler("take", operator.take, filters=operators))
+    app.add_handler(CommandHandler("close", operator.close, filters=operators))
+    app.add_handler(CommandHandler("reopen", operator.reopen, filters=operators))
+    app.add_handler(CommandHandler("type", operator.ask_type, filters=operators))
+    app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operators))
+    app.add_handler(CommandHandler("info", operator.info, filters=operators))
+    app.add_handler(CommandHandler("note", operator.note, filters=operators))
+
+    # Group 1: everything else is correspondence.
+    app.add_handler(
+        MessageHandler(
+            private & new_messages & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            client.on_private_message,
+        ),
+        group=1,
+    )
+    app.add_handler(
+        MessageHandler(
+            operators & new_messages & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            operator.on_group_message,
+        ),
+        group=1,
+    )
+
+
+def _private_callback(handler: Any) -> Any:
+    """Buttons of the client's chat are honoured only when pressed in that private chat."""
+
+    async def wrapped(update: Update, context: DeskContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        if message is None or message.chat.id != query.from_user.id:
+            await query.answer()
+            return
+        await handler(update, context)
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Migrates the database, checks the operator group and publishes the commands."""
+    desk: Desk = app.bot_data
+    await ping(desk.engine)
+    await run_migrations(desk.engine)
+    bot = app.bot
+    desk.bot_username = bot.username or ""
+    desk.forum = await detect_forum(app)
+    await _publish_commands(app)
+    logger.info(
+        "bot @%s ready; operator group %s in %s mode",
+        desk.bot_username,
+        desk.operator_chat_id,
+        "topics" if desk.forum else "reply",
+    )
+
+
+async def detect_forum(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Topics mode when the group has topics and the bot may manage them."""
+    desk: Desk = app.bot_data
+    try:
+        chat = await app.bot.get_chat(desk.operator_chat_id)
+        member = await app.bot.get_chat_member(desk.operator_chat_id, app.bot.id)
+    except TelegramError as exc:
+        logger.error(
+            "cannot reach the operator group %s (%s): add the bot to the group as an admin; "
+            "client messages are kept and delivered once it can",
+            desk.operator_chat_id,
+            exc,
+        )
+        return False
+    is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    if not is_admin:
+        logger.error(
+            "the bot is not an admin of the operator group: with privacy mode it will not see "
+            "engineers' messages. Make it an admin allowed to manage topics."
+        )
+    can_topics = bool(getattr(member, "can_manage_topics", False)) or member.status == "creator"
+    if chat.is_forum and not can_topics:
+        logger.error("the operator group has topics but the bot may not manage them: reply mode")
+    return bool(chat.is_forum and is_admin and can_topics)
+
+
+async def _publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    desk: Desk = app.bot_data
+    try:
+        for lang in ("ru", "en"):
+            commands = [BotCommand(c, t(lang, f"commands.{c}")) for c in CLIENT_COMMANDS]
+            await app.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if lang == desk.settings.default_language else lang,
+            )
+        await app.bot.set_my_commands(
+            [BotCommand(c, c) for c in ENGINEER_COMMANDS],
+            scope=BotCommandScopeChat(desk.operator_chat_id),
+        )
+    except TelegramError as exc:
+        logger.warning("could not publish the command list: %s", exc)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    desk: Desk = app.bot_data
+    await desk.engine.dispose()
+
+
+async def _redeliver(context: DeskContext) -> None:
+    """Retries every message whose delivery was postponed."""
+    count = await relay.deliver_pending(context.bot, context.desk)
+    if count:
+        logger.info("redelivered %d postponed messages", count)
+
+
+async def _on_error(update: object, context: DeskContext) -> None:
+    """Logs the failure with its traceback and tells the person something useful."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    desk = context.desk
+    chat = update.effective_chat
+    try:
+        if chat.type == "private":
+            lang = desk.settings.default_language
+            user = update.effective_user
+            if user is not None and user.language_code:
+                from desk.language import pick_language
+
+                lang = pick_language(user.language_code, lang)
+            await context.bot.send_message(chat.id, t(lang, "error.generic"))
+        elif chat.id == desk.operator_chat_id and update.effective_message is not None:
+            await update.effective_message.reply_text(
+                f"⚠️ {type(context.error).__name__}: {context.error}"
+            )
+    except TelegramError as exc:
+        logger.warning("could not report the error: %s", exc)
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None = None) -> None:
+    """Runs the bot with long polling until `stop` is set: production and tests alike."""
+    app = build_application(settings, clock=clock)
+    try:
+        async with app:
+            assert app.updater is not None
+            # PTB runs post_init only inside run_polling; we own the loop, so call it here.
+            await _post_init(app)
+            await app.start()
+            await app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=settings.poll_timeout,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+            )
+            try:
+                await stop.wait()
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    finally:
+        await _post_shutdown(app)

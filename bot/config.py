@@ -1,0 +1,113 @@
+"""Settings from the environment and `.env`, checked once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("data") / "support-bot.db"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. See `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr = Field(description="Token from @BotFather.")
+    operator_chat_id: int = Field(description="Id of the engineers' supergroup, e.g. -100123.")
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
+    )
+    telegram_api_url: str = Field(default="https://api.telegram.org")
+    timezone: str = Field(default="Europe/Moscow")
+    default_language: Literal["ru", "en"] = "ru"
+    operator_language: Literal["ru", "en"] = "ru"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    group_messages_per_minute: int = Field(default=20, ge=1)
+    messages_per_second: int = Field(default=30, ge=1)
+    send_retries: int = Field(default=3, ge=0)
+    poll_timeout: int = Field(default=30, ge=0, le=50)
+    request_timeout: float = Field(default=10.0, gt=0)
+    album_wait: float = Field(default=1.5, gt=0, description="Seconds to collect an album.")
+    redelivery_interval: float = Field(default=30.0, gt=0)
+    history_page_chars: int = Field(default=3500, ge=500, le=4000)
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        head, _, tail = token.partition(":")
+        if not head.isdigit() or not tail:
+            raise ValueError("BOT_TOKEN must look like 123456:ABC... (copy it from @BotFather)")
+        return SecretStr(token)
+
+    @field_validator("operator_chat_id")
+    @classmethod
+    def _group_id(cls, value: int) -> int:
+        if value >= 0:
+            raise ValueError("OPERATOR_CHAT_ID is a group id and groups have negative ids")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TELEGRAM_API_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(
+                int(part) for part in value.replace(";", ",").split(",") if part.strip()
+            )
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The desk's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_api_base(self) -> str:
+        """Base URL for Bot API calls; PTB appends the token and the method."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_file_base(self) -> str:
+        """Base URL for file downloads; PTB appends the token and the path."""
+        return f"{self.telegram_api_url}/file/bot"
+
+
+def describe_errors(exc: Exception) -> str:
+    """Turns a pydantic ValidationError into lines a person can act on."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    lines = []
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
+        if err["type"] == "missing":
+            lines.append(f"{name} is not set: put it in the environment or in .env")
+        else:
+            lines.append(f"{name}: {err['msg']}")
+    return "\n".join(lines)

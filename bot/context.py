@@ -1,0 +1,79 @@
+"""The services handlers use, reached through a typed callback context."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from desk.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+class Desk:
+    """Settings, database and clock of a running bot, plus what was detected at start."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    def __init__(self) -> None:
+        self.clock: Clock = SystemClock()
+        # Forum topics per ticket when the operator group has topics and the bot may
+        # manage them; otherwise a header card per ticket that engineers reply to.
+        self.forum = False
+        self.bot_username = ""
+        self._ticket_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def configure(
+        self,
+        *,
+        settings: Settings,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+    ) -> None:
+        """Fills in the services once they exist."""
+        self.settings = settings
+        self.engine = engine
+        self.sessions = sessions
+        self.clock = clock
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: a session inside a transaction, committed on success."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    def ticket_lock(self, ticket_id: int) -> asyncio.Lock:
+        """Serialises topic creation and delivery for one ticket within this process."""
+        return self._ticket_locks[ticket_id]
+
+    @property
+    def operator_chat_id(self) -> int:
+        """The engineers' group."""
+        return self.settings.operator_chat_id
+
+    @property
+    def op_lang(self) -> str:
+        """The language of the operator group."""
+        return self.settings.operator_language
+
+
+class DeskContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Desk]):
+    """Callback context whose ``desk`` is the typed services object."""
+
+    @property
+    def desk(self) -> Desk:
+        """The running desk's services."""
+        return self.bot_data
+
+
+DeskApp = Application[ExtBot[None], DeskContext, dict[Any, Any], dict[Any, Any], Desk, Any]

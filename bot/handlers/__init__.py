@@ -1,0 +1,1 @@
+"""Telegram handlers: parse the update, call the desk, render the answer."""

@@ -1,0 +1,338 @@
+"""The client's private chat: menu, language, tickets, and relaying their messages."""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import timedelta
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+
+from bot import keyboards, relay, render
+from bot.context import DeskContext
+from bot.handlers import registration
+from bot.handlers.common import answer, edit_or_send, touch_client
+from bot.texts import t
+from desk.tickets import Action, Status, allowed, apply, format_number
+from storage import repo
+from storage.models import Client, Ticket
+
+logger = logging.getLogger(__name__)
+
+TICKETS_PER_PAGE = 8
+
+
+async def start(update: Update, context: DeskContext) -> None:
+    """/start: greets the client and shows the menu."""
+    desk = context.desk
+    client = await touch_client(update, desk)
+    async with desk.tx() as session:
+        draft = await repo.get_draft(session, client_id=client.id)
+    text = t(client.language, "start.greeting", name=client.first_name or client.display_name)
+    if draft is not None:
+        text += "\n\n" + t(client.language, "start.draft_pending")
+    await context.bot.send_message(
+        client.id,
+        text,
+        reply_markup=keyboards.main_menu(client.language, has_draft=draft is not None),
+    )
+
+
+async def show_help(update: Update, context: DeskContext) -> None:
+    """/help: what the bot does and its commands."""
+    client = await touch_client(update, context.desk)
+    await context.bot.send_message(client.id, t(client.language, "help.text"))
+
+
+async def choose_language(update: Update, context: DeskContext) -> None:
+    """/language: offers Russian and English."""
+    client = await touch_client(update, context.desk)
+    await context.bot.send_message(
+        client.id, t(client.language, "lang.prompt"), reply_markup=keyboards.languages()
+    )
+
+
+async def set_language(update: Update, context: DeskContext) -> None:
+    """Stores the chosen language and confirms in it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    desk = context.desk
+    client = await touch_client(update, desk)
+    lang = query.data.partition(":")[2]
+    if lang not in ("ru", "en"):
+        await answer(query)
+        return
+    async with desk.tx() as session:
+        row = await repo.get_client(session, client_id=client.id)
+        assert row is not None
+        row.language = lang
+        row.language_chosen = True
+    await answer(query)
+    await edit_or_send(query, t(lang, "lang.set"), keyboards.main_menu(lang))
+
+
+async def menu(update: Update, context: DeskContext) -> None:
+    """The main menu's buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await answer(query)
+    choice = query.data.partition(":")[2]
+    if choice == "new":
+        await registration.start_registration(update, context)
+    elif choice == "tickets":
+        await list_tickets(update, context)
+    else:
+        await show_help(update, context)
+
+
+async def list_tickets(update: Update, context: DeskContext, *, page: int = 0) -> None:
+    """/tickets: the client's tickets, newest first, with a colour marker for the status."""
+    desk = context.desk
+    client = await touch_client(update, desk)
+    lang = client.language
+    async with desk.tx() as session:
+        tickets, total = await repo.list_client_tickets(
+            session, client_id=client.id, offset=page * TICKETS_PER_PAGE, limit=TICKETS_PER_PAGE
+        )
+    query = update.callback_query
+    if total == 0:
+        text, markup = t(lang, "tickets.empty"), None
+    else:
+        pages = max(1, math.ceil(total / TICKETS_PER_PAGE))
+        lines = [t(lang, "tickets.title", total=total)]
+        lines += [render.ticket_line(ticket, lang) for ticket in tickets]
+        text = "\n".join(lines)
+        markup = keyboards.ticket_list(lang, tickets, page=page, pages=pages)
+    if query is not None and query.data and query.data.startswith("t:"):
+        await edit_or_send(query, text, markup)
+    else:
+        await context.bot.send_message(client.id, text, reply_markup=markup)
+
+
+async def ticket_buttons(update: Update, context: DeskContext) -> None:
+    """``t:`` buttons: list pages, a ticket's card, its history, writing to it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    desk = context.desk
+    client = await touch_client(update, desk)
+    lang = client.language
+    parts = query.data.split(":")
+    try:
+        action, numbers = parts[1], [int(p) for p in parts[2:]]
+    except (IndexError, ValueError):
+        await answer(query)
+        return
+    if action == "list":
+        await answer(query)
+        await list_tickets(update, context, page=max(0, numbers[0] if numbers else 0))
+        return
+    if not numbers:
+        await answer(query)
+        return
+    async with desk.tx() as session:
+        # Only the client's own tickets: the id in the button is the client's to forge.
+        ticket = await repo.get_ticket_for_client(
+            session, ticket_id=numbers[0], client_id=client.id
+        )
+        rows = (
+            list(await repo.history(session, ticket_id=numbers[0]))
+            if ticket and action == "hist"
+            else []
+        )
+    if ticket is None:
+        await answer(query, t(lang, "tickets.not_found"), alert=True)
+        return
+    zone = desk.settings.zone
+    if action == "card":
+        await answer(query)
+        await edit_or_send(
+            query, render.ticket_card(ticket, lang, zone), keyboards.ticket_card(lang, ticket)
+        )
+    elif action == "hist":
+        await answer(query)
+        entries = render.history_entries(rows, lang, zone, for_client=True)
+        pages = render.paginate(entries, desk.settings.history_page_chars) or [
+            t(lang, "tickets.history_empty")
+        ]
+        page = min(max(0, numbers[1] if len(numbers) > 1 else 0), len(pages) - 1)
+        title = t(
+            lang,
+            "tickets.history_title",
+            number=format_number(ticket.number),
+            page=page + 1,
+            pages=len(pages),
+        )
+        await edit_or_send(
+            query,
+            f"{title}\n\n{pages[page]}",
+            keyboards.history(lang, ticket, page=page, pages=len(pages)),
+        )
+    elif action == "write":
+        await answer(query)
+        if ticket.status == Status.CLOSED:
+            await context.bot.send_message(
+                client.id, t(lang, "tickets.write_closed", number=format_number(ticket.number))
+            )
+            return
+        async with desk.tx() as session:
+            row = await repo.get_client(session, client_id=client.id)
+            assert row is not None
+            row.active_ticket_id = ticket.id
+            row.shown_ticket_id = ticket.id
+        sent = await context.bot.send_message(
+            client.id, t(lang, "tickets.write_prompt", number=format_number(ticket.number))
+        )
+        async with desk.tx() as session:
+            await repo.link_message(
+                session, chat_id=client.id, message_id=sent.message_id, ticket_id=ticket.id
+            )
+    else:
+        await answer(query)
+
+
+async def engineer_command_in_private(update: Update, context: DeskContext) -> None:
+    """Engineer commands written to the bot privately: refused, nothing changes."""
+    client = await touch_client(update, context.desk)
+    await context.bot.send_message(client.id, t(client.language, "engineer_only"))
+
+
+async def unknown_command(update: Update, context: DeskContext) -> None:
+    """Any other command in a private chat."""
+    client = await touch_client(update, context.desk)
+    await context.bot.send_message(client.id, t(client.language, "unknown_command"))
+
+
+async def on_private_message(update: Update, context: DeskContext) -> None:
+    """Routes a client's message: the draft, the ticket it replies to, the active ticket,
+    or a new registration. Every message ends in a ticket or gets an answer."""
+    desk = context.desk
+    message = update.effective_message
+    if message is None:
+        return
+    client = await touch_client(update, desk)
+    async with desk.tx() as session:
+        replied = None
+        if message.reply_to_message is not None:
+            replied = await repo.ticket_for_message(
+                session, chat_id=client.id, message_id=message.reply_to_message.message_id
+            )
+            if replied is not None and replied.client_id != client.id:
+                replied = None
+        draft = await repo.get_draft(session, client_id=client.id)
+        target: Ticket | None = None
+        if replied is not None and replied.status != Status.CLOSED:
+            target = replied
+        elif draft is None and replied is None:
+            if client.active_ticket_id is not None:
+                active = await repo.get_ticket(session, ticket_id=client.active_ticket_id)
+                if (
+                    active is not None
+                    and active.status != Status.CLOSED
+                    and active.client_id == client.id
+                ):
+                    target = active
+            if target is None:
+                candidates = await repo.open_tickets(session, client_id=client.id)
+                target = candidates[0] if candidates else None
+        open_count = len(await repo.open_tickets(session, client_id=client.id)) if target else 0
+    if target is not None:
+        await relay_to_ticket(context, client, target, message, announce=open_count > 1)
+        return
+    if draft is not None:
+        await registration.on_message(update, context, client, draft)
+        return
+    if replied is not None:
+        # A reply to a closed ticket: start a new one with this message.
+        intro = t(client.language, "relay.closed_ticket", number=format_number(replied.number))
+        await registration.start_registration(update, context, prefill=message, intro=intro)
+        return
+    await registration.start_registration(
+        update, context, prefill=message, intro=t(client.language, "reg.no_open_ticket")
+    )
+
+
+async def relay_to_ticket(
+    context: DeskContext, client: Client, ticket: Ticket, message: Message, *, announce: bool
+) -> None:
+    """Stores the client's message with the ticket and copies it to the engineers."""
+    desk = context.desk
+    info = relay.describe_message(message)
+    now = desk.clock.now()
+    album_wait = desk.settings.album_wait
+    async with desk.tx() as session:
+        row = await repo.add_ticket_message(
+            session,
+            ticket_id=ticket.id,
+            direction="in",
+            author_id=client.id,
+            author_name=client.display_name,
+            kind=info.kind,
+            text=info.text,
+            file_id=info.file_id,
+            media_group_id=info.media_group_id,
+            source_chat_id=client.id,
+            source_message_id=message.message_id,
+            now=now,
+        )
+        if info.media_group_id:
+            # The rest of the album is on its way: wait for it, then copy it whole.
+            row.next_attempt_at = now + timedelta(seconds=album_wait + 10)
+        fresh_ticket = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert fresh_ticket is not None
+        fresh_ticket.last_client_message_at = now
+        fresh_ticket.updated_at = now
+        if allowed(Status(fresh_ticket.status), Action.CLIENT_MESSAGE):
+            fresh_ticket.status = apply(
+                Status(fresh_ticket.status), Action.CLIENT_MESSAGE
+            ).after.value
+        fresh_client = await repo.get_client(session, client_id=client.id)
+        assert fresh_client is not None
+        show_number = announce and fresh_client.shown_ticket_id != ticket.id
+        fresh_client.active_ticket_id = ticket.id
+        fresh_client.shown_ticket_id = ticket.id
+    await _acknowledge(context, client, ticket, message, show_number=show_number)
+    if info.media_group_id:
+        schedule_album(context, info.media_group_id)
+        return
+    await relay.deliver_to_operators(context.bot, desk, [row], live=True)
+
+
+def schedule_album(context: DeskContext, media_group_id: str) -> None:
+    """Copies an album once all its parts have arrived (one job per album)."""
+    job_queue = context.job_queue
+    assert job_queue is not None
+    name = f"album:{media_group_id}"
+    if job_queue.get_jobs_by_name(name):
+        return
+    job_queue.run_once(
+        _flush_album, context.desk.settings.album_wait, name=name, data=media_group_id
+    )
+
+
+async def _flush_album(context: DeskContext) -> None:
+    """Delivers a collected album."""
+    assert context.job is not None
+    await relay.deliver_pending(context.bot, context.desk, media_group_id=str(context.job.data))
+
+
+async def _acknowledge(
+    context: DeskContext, client: Client, ticket: Ticket, message: Message, *, show_number: bool
+) -> None:
+    """A reaction on the message, or ``→ #1042`` when the client juggles several tickets."""
+    if show_number:
+        sent = await message.reply_text(
+            t(client.language, "relay.ack", number=format_number(ticket.number))
+        )
+        async with context.desk.tx() as session:
+            await repo.link_message(
+                session, chat_id=client.id, message_id=sent.message_id, ticket_id=ticket.id
+            )
+        return
+    try:
+        await message.set_reaction("👌")
+    except TelegramError as exc:
+        logger.info("reaction failed, acknowledging with text: %s", exc)
+        await message.reply_text(
+            t(client.language, "relay.ack", number=format_number(ticket.number))
+        )

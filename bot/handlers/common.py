@@ -1,0 +1,63 @@
+"""Helpers shared by client and operator handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot.context import Desk
+from desk.language import pick_language
+from storage import repo
+from storage.models import Client
+
+logger = logging.getLogger(__name__)
+
+
+async def touch_client(update: Update, desk: Desk) -> Client:
+    """The client writing in this private chat, created or refreshed."""
+    user = update.effective_user
+    assert user is not None
+    async with desk.tx() as session:
+        existing = await repo.get_client(session, client_id=user.id)
+        language = (
+            existing.language
+            if existing is not None and existing.language_chosen
+            else pick_language(user.language_code, desk.settings.default_language)
+        )
+        client = await repo.upsert_client(
+            session,
+            client_id=user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+            language=language,
+            now=desk.clock.now(),
+        )
+        if not client.language_chosen:
+            client.language = language
+    return client
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answers a callback query; an expired query is not worth failing the update for."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        logger.info("callback answer failed: %s", exc)
+
+
+async def edit_or_send(query: CallbackQuery, text: str, reply_markup: object = None) -> None:
+    """Replaces the text of the message under the pressed button, or sends a new one."""
+    message = query.message
+    try:
+        await query.edit_message_text(text, reply_markup=reply_markup)  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return
+        if message is None:
+            raise
+        await message.get_bot().send_message(message.chat.id, text, reply_markup=reply_markup)  # type: ignore[arg-type]
+    except TelegramError:
+        raise

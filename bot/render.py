@@ -1,0 +1,200 @@
+"""Pure builders of message texts from rows: no sending, easy to test."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.texts import Raw, escape, t
+from desk.text import first_line, topic_name, truncate
+from desk.tickets import Status, format_number
+from storage.models import Client, Ticket, TicketMessage
+
+MEDIA_ICONS = {
+    "photo": "📷",
+    "document": "📎",
+    "video": "🎬",
+    "audio": "🎵",
+    "voice": "🎤",
+    "animation": "🎞",
+    "sticker": "🏷",
+    "video_note": "📹",
+    "location": "📍",
+    "contact": "👤",
+}
+
+
+def fmt_dt(value: datetime | None, zone: ZoneInfo) -> str:
+    """A date and time in the desk's zone, as people in Russia write it."""
+    if value is None:
+        return "—"
+    return value.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def type_label(lang: str, code: str, *, short: bool = False) -> str:
+    """The name of a ticket type."""
+    return t(lang, f"type_short.{code}" if short else f"type.{code}")
+
+
+def priority_label(lang: str, code: str) -> str:
+    """The name of a priority."""
+    return t(lang, f"prio.{code}")
+
+
+def status_label(lang: str, code: str) -> str:
+    """The name of a status."""
+    return t(lang, f"status.{code}")
+
+
+def marker(code: str) -> str:
+    """The colour marker of a status."""
+    return Status(code).marker
+
+
+def client_title(client: Client) -> str:
+    """Organization if known, else the client's name: what engineers recognise."""
+    return client.organization or client.display_name
+
+
+def topic_title(ticket: Ticket, client: Client, lang: str) -> str:
+    """The forum topic's name, colour marker first, within Telegram's 128 characters."""
+    return topic_name(
+        marker=marker(ticket.status),
+        number=format_number(ticket.number),
+        type_label=type_label(lang, ticket.type, short=True),
+        who=client_title(client),
+        subject=ticket.subject,
+    )
+
+
+def header_card(ticket: Ticket, client: Client, lang: str, zone: ZoneInfo, *, forum: bool) -> str:
+    """The card that opens a ticket's topic (or, without topics, that engineers reply to)."""
+    text = t(
+        lang,
+        "op.header",
+        marker=marker(ticket.status),
+        number=format_number(ticket.number),
+        status=status_label(lang, ticket.status),
+        client=client.display_name,
+        username=Raw(t(lang, "op.username", username=client.username)) if client.username else "",
+        client_id=client.id,
+        organization=Raw(t(lang, "op.organization", organization=client.organization))
+        if client.organization
+        else "",
+        type=type_label(lang, ticket.type),
+        priority=priority_label(lang, ticket.priority),
+        assignee=Raw(t(lang, "op.assignee", name=ticket.assignee_name))
+        if ticket.assignee_name
+        else "",
+        created=fmt_dt(ticket.created_at, zone),
+    )
+    return text + t(lang, "op.header_topic_hint" if forum else "op.header_plain_hint")
+
+
+def ticket_line(ticket: Ticket, lang: str) -> str:
+    """One line of the client's ticket list."""
+    return t(
+        lang,
+        "tickets.line",
+        marker=marker(ticket.status),
+        number=format_number(ticket.number),
+        type=type_label(lang, ticket.type, short=True),
+        subject=first_line(ticket.description, 50) or "—",
+    )
+
+
+def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
+    """The client's view of one ticket."""
+    return t(
+        lang,
+        "tickets.card",
+        marker=marker(ticket.status),
+        number=format_number(ticket.number),
+        status=status_label(lang, ticket.status),
+        type=type_label(lang, ticket.type),
+        priority=priority_label(lang, ticket.priority),
+        created=fmt_dt(ticket.created_at, zone),
+        updated=fmt_dt(ticket.updated_at, zone),
+        closed=Raw(t(lang, "tickets.closed_at", date=fmt_dt(ticket.closed_at, zone)))
+        if ticket.closed_at and ticket.status == Status.CLOSED
+        else "",
+        assignee=Raw(t(lang, "tickets.assignee", name=ticket.assignee_name))
+        if ticket.assignee_name
+        else "",
+        description=truncate(ticket.description, 1500),
+    )
+
+
+def media_label(lang: str, kind: str) -> str:
+    """``[📷 photo]`` for a stored message's attachment; empty for text."""
+    if kind == "text":
+        return ""
+    key = f"media.{kind}" if f"media.{kind}" in _KNOWN_MEDIA else "media.other"
+    return f"[{MEDIA_ICONS.get(kind, '📎')} {t(lang, key)}]"
+
+
+_KNOWN_MEDIA = {f"media.{k}" for k in MEDIA_ICONS}
+
+
+def summary(
+    lang: str, *, type_code: str, priority_code: str, description: str, attachments: int
+) -> str:
+    """The registration summary the client confirms."""
+    text = t(
+        lang,
+        "reg.summary",
+        type=type_label(lang, type_code),
+        priority=priority_label(lang, priority_code),
+        description=truncate(description, 2500) or "—",
+        attachments=Raw(t(lang, "reg.summary_attachments", count=attachments))
+        if attachments
+        else "",
+    )
+    if type_code == "consultation":
+        text += t(lang, "reg.summary_paid")
+    return text
+
+
+def history_entries(
+    rows: Sequence[TicketMessage], lang: str, zone: ZoneInfo, *, for_client: bool
+) -> list[str]:
+    """One HTML entry per message: who, when, what. Clients never see internal notes."""
+    entries = []
+    for row in rows:
+        if for_client and row.direction == "note":
+            continue
+        if row.direction == "in":
+            who = t(lang, "tickets.history_you") if for_client else row.author_name
+        elif row.direction == "event":
+            entries.append(f"<i>{fmt_dt(row.created_at, zone)} · {escape(row.text)}</i>")
+            continue
+        elif row.direction == "note":
+            who = f"📝 {row.author_name}"
+        else:
+            who = t(lang, "tickets.history_support") if for_client else row.author_name
+        label = media_label(lang, row.kind)
+        body = " ".join(p for p in (label, truncate(row.text, 2000)) if p)
+        entries.append(f"<b>{escape(who)}</b> · {fmt_dt(row.created_at, zone)}\n{escape(body)}")
+    return entries
+
+
+def paginate(entries: Sequence[str], page_chars: int) -> list[str]:
+    """Packs whole entries into pages of at most `page_chars` of markup.
+
+    Entries are never cut (a cut could split an HTML tag); each body is already limited
+    to 2000 visible characters, so an oversized entry alone on its page still fits
+    Telegram's 4096.
+    """
+    pages: list[str] = []
+    current = ""
+    for entry in entries:
+        candidate = f"{current}\n\n{entry}" if current else entry
+        if len(candidate) > page_chars and current:
+            pages.append(current)
+            current = entry
+        else:
+            current = candidate
+    if current:
+        pages.append(current)
+    return pages

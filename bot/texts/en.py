@@ -1,0 +1,218 @@
+"""English catalog."""
+
+TEXTS: dict[str, str] = {
+    # --- start and menu
+    "start.greeting": (
+        "Hello, {name}!\n"
+        "I am the technical support bot: register a ticket here and talk to our engineers. "
+        "Their answers arrive right in this chat."
+    ),
+    "start.draft_pending": "You have a ticket you started but did not send. Continue it?",
+    "menu.new": "📝 New ticket",
+    "menu.tickets": "📋 My tickets",
+    "menu.help": "❓ Help",
+    "menu.continue": "▶️ Continue the ticket",
+    "help.text": (
+        "<b>How to use the bot</b>\n"
+        '• "New ticket": the bot asks for the type, priority and a description; you can '
+        "attach screenshots and files.\n"
+        '• "My tickets": statuses, correspondence and a "Write" button for each ticket.\n'
+        "• Just write a message and it goes to your current ticket. A reply to a bot "
+        "message goes to the ticket that message belongs to.\n\n"
+        "Commands: /new new ticket, /tickets my tickets, /language language, "
+        "/cancel cancel the registration."
+    ),
+    "commands.start": "Main menu",
+    "commands.new": "New ticket",
+    "commands.tickets": "My tickets",
+    "commands.help": "Help",
+    "commands.language": "Language / Язык",
+    "commands.cancel": "Cancel the ticket registration",
+    "lang.prompt": "Choose your language:",
+    "lang.set": "Done, I will speak English from now on.",
+    "unknown_command": "I don't know that command. See /help.",
+    "engineer_only": "This command is for engineers in the support group only.",
+    "error.generic": "Something went wrong. Please try again in a minute; your message is saved.",
+    # --- ticket types, priorities, statuses
+    "type.incident": "Incident",
+    "type.consultation": "Consultation (paid)",
+    "type.license": "Permission to generate a license key",
+    "type.version": "New version of the system",
+    "type.access": "Access to the support site or certification portal",
+    "type.wish": "Wish / suggestion",
+    "type_short.incident": "Incident",
+    "type_short.consultation": "Consultation",
+    "type_short.license": "License key",
+    "type_short.version": "New version",
+    "type_short.access": "Access",
+    "type_short.wish": "Wish",
+    "prio.low": "Low",
+    "prio.normal": "Normal",
+    "prio.high": "High",
+    "prio.critical": "Critical",
+    "prio_hint.low": "does not stop your work",
+    "prio_hint.normal": "gets in the way, but there is a workaround",
+    "prio_hint.high": "an important function fails, no workaround",
+    "prio_hint.critical": "the system is down for everyone or data is lost",
+    "status.new": "New",
+    "status.in_progress": "In progress",
+    "status.waiting": "Waiting for your reply",
+    "status.closed": "Closed",
+    # --- registration
+    "reg.choose_type": "<b>New ticket</b>\nStep 1 of 3. Choose the kind of request:",
+    "reg.choose_priority": (
+        "Step 2 of 3. How urgent is it?\n"
+        "🟢 <b>Low</b>: does not stop your work\n"
+        "🔵 <b>Normal</b>: gets in the way, but there is a workaround\n"
+        "🟠 <b>High</b>: an important function fails, no workaround\n"
+        "🔴 <b>Critical</b>: the system is down for everyone or data is lost"
+    ),
+    "reg.describe": (
+        "Step 3 of 3. Describe the question: what you did, what you expected, what happened. "
+        "You may send several messages, screenshots, files and voice notes. "
+        'Press "Done" when you have finished.'
+    ),
+    "reg.describe_prefilled": (
+        "Step 3 of 3. Your message is already in the description. Add details, screenshots "
+        'or files, or press "Done".'
+    ),
+    "reg.describe_more": 'Got it. Add more text or files, or press "Done".',
+    "reg.done": "✅ Done",
+    "reg.empty_description": "Please describe the question first, in at least one message.",
+    "reg.summary": (
+        "<b>Check your ticket</b>\n"
+        "Type: {type}\n"
+        "Priority: {priority}\n"
+        "Description:\n{description}{attachments}"
+    ),
+    "reg.summary_attachments": "\n📎 Attachments: {count}",
+    "reg.summary_paid": "\n\n💳 Consultations are paid: billed by the engineer's hours.",
+    "reg.confirm": "✅ Send",
+    "reg.edit": "✏️ Edit",
+    "reg.cancel": "✖️ Cancel",
+    "reg.edit_what": "What would you like to change?",
+    "reg.edit_type": "Type",
+    "reg.edit_priority": "Priority",
+    "reg.edit_description": "Description",
+    "reg.back_to_summary": "↩️ Back to the ticket",
+    "reg.cancelled": "Ticket registration cancelled. Nothing was sent.",
+    "reg.nothing_to_cancel": "Nothing to cancel. Menu: /start.",
+    "reg.step_over": "This step is already done.",
+    "reg.use_buttons": "Please choose with the buttons above or send /cancel. "
+    "I added your text to the description.",
+    "reg.created": (
+        "✅ Ticket <b>{number}</b> is registered.\n"
+        "Type: {type}\nPriority: {priority}\n"
+        "Engineers will answer here, in this chat. To add something, just send a message."
+    ),
+    "reg.created_paid": (
+        "\n\n💳 Please note: consultations are paid. The engineer's time is counted in hours "
+        "and included in the monthly act of completed work."
+    ),
+    "reg.already_created": "This ticket has already been sent.",
+    "reg.no_open_ticket": (
+        "You have no open tickets, so I started a new one: your message will be its "
+        "description.\nStep 1 of 3. Choose the kind of request (or /cancel):"
+    ),
+    # --- my tickets
+    "tickets.empty": "You have no tickets yet. Create one: /new.",
+    "tickets.title": "<b>Your tickets</b> ({total}):",
+    "tickets.line": "{marker} <b>{number}</b> · {type} · {subject}",
+    "tickets.card": (
+        "{marker} <b>Ticket {number}</b>\n"
+        "Status: {status}\n"
+        "Type: {type}\n"
+        "Priority: {priority}\n"
+        "Created: {created}\n"
+        "Updated: {updated}{closed}{assignee}\n\n"
+        "{description}"
+    ),
+    "tickets.closed_at": "\nClosed: {date}",
+    "tickets.assignee": "\nEngineer: {name}",
+    "tickets.history": "🗂 History",
+    "tickets.write": "✍️ Write",
+    "tickets.back": "⬅️ Back to the list",
+    "tickets.prev": "◀️",
+    "tickets.next": "▶️",
+    "tickets.history_title": "<b>Ticket {number} history</b> (page {page} of {pages})",
+    "tickets.history_empty": "No messages in the history yet.",
+    "tickets.history_you": "You",
+    "tickets.history_support": "Support",
+    "tickets.write_prompt": "Go ahead: your next messages go to ticket <b>{number}</b>.",
+    "tickets.write_closed": "Ticket <b>{number}</b> is closed. To go on, register a new one: "
+    "/new.",
+    "tickets.not_found": "Ticket not found.",
+    # --- relay
+    "relay.ack": "→ {number}",
+    "relay.header": "💬 <b>{number}</b> · support's answer",
+    "relay.delayed": (
+        "⏳ Could not pass the message to the engineers right away. It is saved and will be "
+        "delivered automatically."
+    ),
+    "relay.closed_ticket": (
+        "Ticket <b>{number}</b> is already closed. I started a new ticket with this message.\n"
+        "Step 1 of 3. Choose the kind of request (or /cancel):"
+    ),
+    "relay.cannot_copy": "⚠️ This kind of message cannot be passed on to the engineers. Please "
+    "send text, a photo or a file.",
+    "media.photo": "photo",
+    "media.document": "file",
+    "media.video": "video",
+    "media.audio": "audio",
+    "media.voice": "voice message",
+    "media.animation": "animation",
+    "media.sticker": "sticker",
+    "media.video_note": "video message",
+    "media.location": "location",
+    "media.contact": "contact",
+    "media.other": "attachment",
+    # --- status changes told to the client
+    "client.taken": "🟡 Engineer {engineer} is now working on ticket <b>{number}</b>.",
+    "client.closed": "🟢 Ticket <b>{number}</b> is closed. Thank you for contacting us!",
+    "client.reopened": "🔵 Ticket <b>{number}</b> is open again; the engineers are on it.",
+    "client.type_changed": "Ticket <b>{number}</b> type changed to: {type}.",
+    "client.type_changed_paid": (
+        "Ticket <b>{number}</b> type changed to: {type}.\n💳 Consultations are paid: the "
+        "engineer's time is counted in hours and included in the monthly act."
+    ),
+    "client.priority_changed": "Ticket <b>{number}</b> priority changed to: {priority}.",
+    # --- operator group
+    "op.header": (
+        "{marker} <b>Ticket {number}</b> · {status}\n"
+        "Client: {client}{username} (id <code>{client_id}</code>){organization}\n"
+        "Type: {type}\n"
+        "Priority: {priority}{assignee}\n"
+        "Created: {created}"
+    ),
+    "op.header_plain_hint": "\n\n<i>Reply to this ticket's messages to answer the client. "
+    "/note is an internal note.</i>",
+    "op.header_topic_hint": "\n\n<i>Everything you write in this topic goes to the client. "
+    "/note text is an internal note. Commands: /take /type /priority /close /reopen /info</i>",
+    "op.username": " @{username}",
+    "op.organization": "\nOrganization: {organization}",
+    "op.assignee": "\nEngineer: {name}",
+    "op.taken": "🟡 {engineer} took ticket {number}.",
+    "op.already_yours": "Ticket {number} is already yours.",
+    "op.closed": "🟢 {engineer} closed ticket {number}. The client has been told.",
+    "op.reopened": "🔵 {engineer} reopened ticket {number}. The client has been told.",
+    "op.type_changed": "Ticket {number} type: {type} (changed by {engineer}).",
+    "op.priority_changed": "Ticket {number} priority: {priority} (changed by {engineer}).",
+    "op.choose_type": "Choose the type of ticket {number}:",
+    "op.choose_priority": "Choose the priority of ticket {number}:",
+    "op.not_allowed": 'Not possible: ticket {number} is "{status}".',
+    "op.note_saved": "📝 Note saved; the client does not see it.",
+    "op.note_empty": "Put the note's text after the command: /note text.",
+    "op.no_ticket": "This command works inside a ticket's topic (or as a reply to its message).",
+    "op.client_blocked": "⚠️ Not delivered: the client has blocked the bot. The message is kept "
+    "in the ticket's history.",
+    "op.delivery_failed": "⚠️ Not delivered to the client: {reason}",
+    "op.delivery_unknown": "⚠️ Telegram did not answer in time: the message may not have reached "
+    "the client. Check, and send it again if needed.",
+    "op.delivery_retrying": "⏳ Telegram asks us to wait; the message will be delivered to the "
+    "client automatically.",
+    "op.topic_recreated": "♻️ The ticket's topic had been deleted and was created again. The "
+    "earlier correspondence is in the ticket's history (/info).",
+    "op.info_history": "Messages: {count} (client: {inbound}, support: {outbound}, "
+    "notes: {notes}).",
+    "op.not_a_ticket_reply": "Reply to a message of a ticket to write to its client.",
+}

@@ -1,0 +1,1 @@
+"""The rules of the support desk: plain Python, no Telegram, no SQL."""

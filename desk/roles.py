@@ -1,0 +1,60 @@
+"""Who may do what: clients, engineers and admins."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from desk.tickets import Action
+
+
+class Role(StrEnum):
+    """The part a Telegram user plays for the desk in a given chat."""
+
+    CLIENT = "client"
+    ENGINEER = "engineer"
+    ADMIN = "admin"
+    NOBODY = "nobody"
+
+
+ENGINEER_ACTIONS = frozenset(
+    {
+        Action.TAKE,
+        Action.SET_TYPE,
+        Action.SET_PRIORITY,
+        Action.CLOSE,
+        Action.REOPEN,
+        Action.NOTE,
+        Action.REPLY,
+    }
+)
+CLIENT_ACTIONS = frozenset({Action.CLIENT_MESSAGE})
+
+
+def role_in_chat(
+    *,
+    user_id: int,
+    chat_id: int,
+    chat_is_private: bool,
+    operator_chat_id: int,
+    admin_ids: frozenset[int],
+) -> Role:
+    """Decides a user's role from where they write.
+
+    Engineers are the members of the operator group and act only there; admins are the
+    configured ids and, like engineers, act from the operator group. In a private chat
+    everybody is a client, even an engineer writing to the bot as a customer would.
+    """
+    if chat_is_private and chat_id == user_id:
+        return Role.CLIENT
+    if chat_id == operator_chat_id:
+        return Role.ADMIN if user_id in admin_ids else Role.ENGINEER
+    return Role.NOBODY
+
+
+def may(role: Role, action: Action) -> bool:
+    """Whether someone in `role` may perform `action` at all."""
+    if role in (Role.ENGINEER, Role.ADMIN):
+        return action in ENGINEER_ACTIONS
+    if role is Role.CLIENT:
+        return action in CLIENT_ACTIONS
+    return False

@@ -1,0 +1,78 @@
+"""Text measures and shapes that Telegram imposes, without Telegram."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+TOPIC_NAME_LIMIT = 128
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it, in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cuts `text` to at most `limit` UTF-16 units, ending with an ellipsis if cut."""
+    if utf16_len(text) <= limit:
+        return text
+    out: list[str] = []
+    used = utf16_len(ellipsis)
+    for ch in text:
+        size = utf16_len(ch)
+        if used + size > limit:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out).rstrip() + ellipsis
+
+
+def first_line(text: str, limit: int = 60) -> str:
+    """The first non-empty line of `text`, shortened for lists and titles."""
+    for line in text.splitlines():
+        if line.strip():
+            return truncate(" ".join(line.split()), limit)
+    return ""
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Splits `text` into parts of at most `limit` UTF-16 units.
+
+    Prefers to cut at a paragraph, then a line, then a space; a word longer than the
+    limit is cut where it must be. Nothing is dropped: joining the parts gives back the
+    text apart from the whitespace at the cuts.
+    """
+    parts: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        # Find the longest prefix within the limit.
+        end = 0
+        used = 0
+        for i, ch in enumerate(rest):
+            used += utf16_len(ch)
+            if used > limit:
+                break
+            end = i + 1
+        window = rest[:end]
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            pos = window.rfind(sep)
+            if pos > end // 2:
+                cut = pos
+                break
+        if cut == -1:
+            cut = end
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+def topic_name(*, marker: str, number: str, type_label: str, who: str, subject: str) -> str:
+    """The forum topic title: ``🔵 #1042 · Incident · ACME · subject``, within 128."""
+    head = f"{marker} {number} · {type_label} · "
+    who = truncate(who, 40) if who else ""
+    rest = f"{who} · {subject}" if who and subject else (who or subject)
+    name = truncate(head + rest, TOPIC_NAME_LIMIT)
+    return name.strip() or f"{marker} {number}"

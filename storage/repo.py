@@ -1,0 +1,369 @@
+"""Data access: keyword-only functions; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Client, Counter, Draft, DraftItem, MessageLink, Ticket, TicketMessage
+
+TICKET_COUNTER = "ticket"
+FIRST_TICKET_NUMBER = 1001
+
+
+def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+# --- clients -----------------------------------------------------------------------------
+
+
+async def get_client(session: AsyncSession, *, client_id: int) -> Client | None:
+    """The client with this Telegram id, or None."""
+    return await session.get(Client, client_id)
+
+
+async def upsert_client(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    language: str,
+    now: datetime,
+) -> Client:
+    """Creates the client on first contact; refreshes the name and username after."""
+    client = await session.get(Client, client_id)
+    if client is None:
+        client = Client(
+            id=client_id,
+            first_name=first_name,
+            last_name=last_name,
+            username=username,
+            language=language,
+            language_chosen=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(client)
+        await session.flush()
+        return client
+    if (client.first_name, client.last_name, client.username) != (first_name, last_name, username):
+        client.first_name, client.last_name, client.username = first_name, last_name, username
+        client.updated_at = now
+    if client.blocked_at is not None:
+        client.blocked_at = None  # writing to us means the client unblocked the bot
+    return client
+
+
+# --- numbering ---------------------------------------------------------------------------
+
+
+async def next_ticket_number(session: AsyncSession) -> int:
+    """Takes the next ticket number atomically, in the caller's transaction."""
+    result = await session.execute(
+        update(Counter)
+        .where(Counter.name == TICKET_COUNTER)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
+    )
+    value = result.scalar_one_or_none()
+    if value is not None:
+        return int(value)
+    ins = _insert(session)(Counter).values(name=TICKET_COUNTER, value=FIRST_TICKET_NUMBER - 1)
+    await session.execute(ins.on_conflict_do_nothing(index_elements=["name"]))
+    return await next_ticket_number(session)
+
+
+# --- tickets -----------------------------------------------------------------------------
+
+
+async def create_ticket(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    type_: str,
+    priority: str,
+    status: str,
+    subject: str,
+    description: str,
+    operator_chat_id: int,
+    now: datetime,
+) -> Ticket:
+    """Stores a new ticket with the next number."""
+    ticket = Ticket(
+        number=await next_ticket_number(session),
+        client_id=client_id,
+        type=type_,
+        priority=priority,
+        status=status,
+        subject=subject,
+        description=description,
+        operator_chat_id=operator_chat_id,
+        created_at=now,
+        updated_at=now,
+        last_client_message_at=now,
+    )
+    session.add(ticket)
+    await session.flush()
+    return ticket
+
+
+async def get_ticket(session: AsyncSession, *, ticket_id: int) -> Ticket | None:
+    """The ticket with this id, or None."""
+    return await session.get(Ticket, ticket_id)
+
+
+async def get_ticket_for_client(
+    session: AsyncSession, *, ticket_id: int, client_id: int
+) -> Ticket | None:
+    """The ticket if it belongs to this client; None otherwise (never someone else's)."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None or ticket.client_id != client_id:
+        return None
+    return ticket
+
+
+async def ticket_by_topic(session: AsyncSession, *, chat_id: int, topic_id: int) -> Ticket | None:
+    """The ticket whose forum topic this is."""
+    result = await session.execute(
+        select(Ticket).where(Ticket.operator_chat_id == chat_id, Ticket.topic_id == topic_id)
+    )
+    return result.scalars().first()
+
+
+async def list_client_tickets(
+    session: AsyncSession, *, client_id: int, offset: int = 0, limit: int = 10
+) -> tuple[Sequence[Ticket], int]:
+    """A page of the client's tickets, newest first, and how many there are in all."""
+    total = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.client_id == client_id)
+    )
+    rows = await session.execute(
+        select(Ticket)
+        .where(Ticket.client_id == client_id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return rows.scalars().all(), int(total or 0)
+
+
+async def open_tickets(session: AsyncSession, *, client_id: int) -> Sequence[Ticket]:
+    """The client's open tickets, most recently active first."""
+    rows = await session.execute(
+        select(Ticket)
+        .where(Ticket.client_id == client_id, Ticket.status != "closed")
+        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    )
+    return rows.scalars().all()
+
+
+# --- links and messages ------------------------------------------------------------------
+
+
+async def link_message(
+    session: AsyncSession, *, chat_id: int, message_id: int, ticket_id: int
+) -> None:
+    """Remembers that a message in a chat belongs to a ticket (idempotent)."""
+    ins = _insert(session)(MessageLink).values(
+        chat_id=chat_id, message_id=message_id, ticket_id=ticket_id
+    )
+    await session.execute(ins.on_conflict_do_nothing(index_elements=["chat_id", "message_id"]))
+
+
+async def ticket_for_message(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> Ticket | None:
+    """The ticket a message in a chat belongs to, if any."""
+    link = await session.get(MessageLink, (chat_id, message_id))
+    if link is None:
+        return None
+    return await session.get(Ticket, link.ticket_id)
+
+
+async def add_ticket_message(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    direction: str,
+    author_id: int | None,
+    author_name: str,
+    kind: str,
+    text: str,
+    file_id: str | None,
+    media_group_id: str | None,
+    source_chat_id: int,
+    source_message_id: int,
+    now: datetime,
+    delivered: str = "pending",
+) -> TicketMessage:
+    """Stores one message of the correspondence, not yet delivered."""
+    row = TicketMessage(
+        ticket_id=ticket_id,
+        direction=direction,
+        author_id=author_id,
+        author_name=author_name,
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        media_group_id=media_group_id,
+        source_chat_id=source_chat_id,
+        source_message_id=source_message_id,
+        delivered=delivered,
+        attempts=0,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    await link_message(
+        session, chat_id=source_chat_id, message_id=source_message_id, ticket_id=ticket_id
+    )
+    return row
+
+
+async def mark_delivered(
+    session: AsyncSession, *, row_id: int, target_chat_id: int, target_message_id: int
+) -> None:
+    """Records where a message landed and links that copy to the ticket."""
+    row = await session.get(TicketMessage, row_id)
+    if row is None:
+        return
+    row.delivered = "sent"
+    row.error = None
+    row.target_chat_id = target_chat_id
+    row.target_message_id = target_message_id
+    row.attempts += 1
+    await link_message(
+        session, chat_id=target_chat_id, message_id=target_message_id, ticket_id=row.ticket_id
+    )
+
+
+async def mark_failed(
+    session: AsyncSession,
+    *,
+    row_id: int,
+    state: str,
+    error: str,
+    retry_at: datetime | None,
+) -> None:
+    """Records a failed attempt: `pending` with a retry time, or `failed`/`unknown` for good."""
+    row = await session.get(TicketMessage, row_id)
+    if row is None:
+        return
+    row.delivered = state
+    row.error = error[:300]
+    row.attempts += 1
+    row.next_attempt_at = retry_at
+
+
+async def pending_messages(
+    session: AsyncSession, *, due: datetime, limit: int = 100
+) -> Sequence[TicketMessage]:
+    """Messages still waiting for delivery whose retry time has come, oldest first."""
+    rows = await session.execute(
+        select(TicketMessage)
+        .where(
+            TicketMessage.delivered == "pending",
+            TicketMessage.direction.in_(("in", "out")),
+            (TicketMessage.next_attempt_at.is_(None)) | (TicketMessage.next_attempt_at <= due),
+        )
+        .order_by(TicketMessage.id)
+        .limit(limit)
+    )
+    return rows.scalars().all()
+
+
+async def pending_album(session: AsyncSession, *, media_group_id: str) -> Sequence[TicketMessage]:
+    """The pending messages of one album, in order."""
+    rows = await session.execute(
+        select(TicketMessage)
+        .where(
+            TicketMessage.delivered == "pending", TicketMessage.media_group_id == media_group_id
+        )
+        .order_by(TicketMessage.id)
+    )
+    return rows.scalars().all()
+
+
+async def messages_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[TicketMessage]:
+    """Messages with these row ids, in id order."""
+    rows = await session.execute(
+        select(TicketMessage).where(TicketMessage.id.in_(ids)).order_by(TicketMessage.id)
+    )
+    return rows.scalars().all()
+
+
+async def history(session: AsyncSession, *, ticket_id: int) -> Sequence[TicketMessage]:
+    """Every message of a ticket in order, notes included (callers filter for clients)."""
+    rows = await session.execute(
+        select(TicketMessage)
+        .where(TicketMessage.ticket_id == ticket_id)
+        .order_by(TicketMessage.id)
+    )
+    return rows.scalars().all()
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+async def get_draft(session: AsyncSession, *, client_id: int) -> Draft | None:
+    """The client's ticket draft, or None."""
+    return await session.get(Draft, client_id)
+
+
+async def start_draft(session: AsyncSession, *, client_id: int, step: str, now: datetime) -> Draft:
+    """Starts a new draft, replacing any earlier one."""
+    await discard_draft(session, client_id=client_id)
+    draft = Draft(client_id=client_id, step=step, editing=False, created_at=now, updated_at=now)
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+async def discard_draft(session: AsyncSession, *, client_id: int) -> bool:
+    """Deletes the client's draft and its items; True if there was one."""
+    await session.execute(delete(DraftItem).where(DraftItem.client_id == client_id))
+    result = await session.execute(delete(Draft).where(Draft.client_id == client_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def add_draft_item(
+    session: AsyncSession,
+    *,
+    client_id: int,
+    message_id: int,
+    kind: str,
+    text: str,
+    file_id: str | None,
+    media_group_id: str | None,
+) -> None:
+    """Adds a message to the draft's description (idempotent per message)."""
+    ins = _insert(session)(DraftItem).values(
+        client_id=client_id,
+        message_id=message_id,
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        media_group_id=media_group_id,
+    )
+    await session.execute(ins.on_conflict_do_nothing(index_elements=["client_id", "message_id"]))
+
+
+async def clear_draft_items(session: AsyncSession, *, client_id: int) -> None:
+    """Empties the draft's description."""
+    await session.execute(delete(DraftItem).where(DraftItem.client_id == client_id))
+
+
+async def draft_items(session: AsyncSession, *, client_id: int) -> Sequence[DraftItem]:
+    """The draft's description messages in the order they were sent."""
+    rows = await session.execute(
+        select(DraftItem).where(DraftItem.client_id == client_id).order_by(DraftItem.message_id)
+    )
+    return rows.scalars().all()

@@ -91,6 +91,8 @@ class Desk:
         number = int(text_of(done).split("#")[1].split()[0])
         if self.forum:
             await self.emu.wait_for(lambda: self.topic(number) is not None)
+        else:
+            await self.emu.wait_for(lambda: self.find_header(number) is not None)
         return number
 
     # --- the operator group
@@ -101,12 +103,20 @@ class Desk:
                 return thread_id
         return None
 
+    def find_header(self, number: int) -> dict[str, Any] | None:
+        """The ticket's newest header card in the group, if posted."""
+        found = None
+        for msg in self.emu.messages(self.group, from_bot=True):
+            text = text_of(msg)
+            if f"#{number} ·" in text.split("\n")[0] and "id " in text:
+                found = msg
+        return found
+
     def header(self, number: int) -> dict[str, Any]:
         """The ticket's header card in the group."""
-        for msg in self.emu.messages(self.group, from_bot=True):
-            if f"#{number}</b>" in msg.get("_html", "") or f"{number} ·" in text_of(msg) and "id " in text_of(msg):
-                return msg
-        raise AssertionError(f"no header card for #{number}")
+        found = self.find_header(number)
+        assert found is not None, f"no header card for #{number}"
+        return found
 
     def thread_messages(self, number: int, *, from_bot: bool | None = None) -> list[dict[str, Any]]:
         """What engineers see for a ticket: its topic, or replies to its header card."""
@@ -114,7 +124,9 @@ class Desk:
             thread = self.topic(number)
             assert thread is not None
             return self.emu.messages(self.group, thread_id=thread, from_bot=from_bot)
-        head = self.header(number)
+        head = self.find_header(number)
+        if head is None:
+            return []
         out = [head]
         for msg in self.emu.messages(self.group, from_bot=from_bot):
             reply = msg.get("reply_to_message")

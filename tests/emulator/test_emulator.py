@@ -494,6 +494,8 @@ async def test_buttons_callbacks_and_edits(emu: BotApiEmulator, bot: telegram.Bo
     assert isinstance(edited, telegram.Message)
     assert edited.message_id == msg.message_id and edited.edit_date is not None
     assert edited.reply_markup is None  # editing without markup removes the keyboard
+    # a client still showing the old keyboard can press a stale button
+    assert emu.press_button(u, u, msg.message_id, "Да ✅")
     with pytest.raises(BadRequest, match=r"(?i)Message to edit not found"):
         await bot.edit_message_text("x", chat_id=u, message_id=999)
     await bot.edit_message_reply_markup(chat_id=u, message_id=msg.message_id, reply_markup=kb)

@@ -237,7 +237,7 @@ async def _on_error(update: object, context: DeskContext) -> None:
     chat = update.effective_chat
     try:
         if chat.type == "private":
-            lang = desk.settings.default_language
+            lang: str = desk.settings.default_language
             user = update.effective_user
             if user is not None and user.language_code:
                 from desk.language import pick_language

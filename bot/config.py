@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=10.0, gt=0)
     album_wait: float = Field(default=1.5, gt=0, description="Seconds to collect an album.")
     redelivery_interval: float = Field(default=30.0, gt=0)
+    retry_base_seconds: float = Field(
+        default=15.0, gt=0, description="First retry delay of a postponed message; doubles."
+    )
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
     log_level: str = "INFO"
 

@@ -76,4 +76,4 @@ class DeskContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         return self.bot_data
 
 
-DeskApp = Application[ExtBot[None], DeskContext, dict[Any, Any], dict[Any, Any], Desk, Any]
+DeskApp = Application[Any, DeskContext, dict[Any, Any], dict[Any, Any], Desk, Any]

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, MessageId, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -96,13 +97,13 @@ def classify(exc: TelegramError) -> str:
     return "bad"
 
 
-def backoff(attempts: int, exc: TelegramError | None = None) -> timedelta:
-    """How long to wait before the next attempt."""
+def backoff(attempts: int, exc: TelegramError | None = None, base: float = 15.0) -> timedelta:
+    """How long to wait before the next attempt: Telegram's retry_after, else doubling."""
     if isinstance(exc, RetryAfter):
         retry = exc.retry_after
         seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
         return timedelta(seconds=seconds + 1)
-    return timedelta(seconds=min(15 * 2**attempts, 3600))
+    return timedelta(seconds=min(base * 2**attempts, 3600))
 
 
 # --- the ticket's place in the operator group --------------------------------------------
@@ -157,7 +158,8 @@ async def _forget_thread(desk: Desk, ticket_id: int, *, topic: bool) -> None:
         row.header_message_id = None
 
 
-def _thread_kwargs(desk: Desk, ticket: Ticket) -> dict[str, object]:
+def _thread_kwargs(desk: Desk, ticket: Ticket) -> dict[str, Any]:
+    """Where in the group a ticket's messages go: its topic, or a reply to its header."""
     if desk.forum:
         return {"message_thread_id": ticket.topic_id}
     return {"reply_parameters": ReplyParameters(message_id=ticket.header_message_id or 0)}
@@ -240,7 +242,7 @@ async def _copy(
     to_chat: int,
     from_chat: int,
     message_ids: Sequence[int],
-    extra: dict[str, object],
+    extra: dict[str, Any],
 ) -> list[int]:
     """Copies messages in order, albums kept together; returns the new ids, one per source."""
     if len(message_ids) == 1:
@@ -273,7 +275,9 @@ async def _record_failure(
                 row_id=row.id,
                 state="failed" if give_up else state,
                 error=error,
-                retry_at=now + backoff(row.attempts, exc) if state == "pending" else None,
+                retry_at=now + backoff(row.attempts, exc, desk.settings.retry_base_seconds)
+                if state == "pending"
+                else None,
             )
 
 
@@ -457,8 +461,6 @@ async def deliver_to_client(
             fresh_client = await repo.get_client(session, client_id=client.id)
             assert fresh_client is not None
             fresh_client.blocked_at = None
-            if ticket.status != "closed":
-                fresh_client.active_ticket_id = ticket.id
         return True
 
 

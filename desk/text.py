@@ -13,7 +13,7 @@ def utf16_len(text: str) -> int:
 
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
-    """Cuts `text` to at most `limit` UTF-16 units, ending with an ellipsis if cut."""
+    """Cuts `text` to at most `limit` UTF-16 units, at a word if possible, with an ellipsis."""
     if utf16_len(text) <= limit:
         return text
     out: list[str] = []
@@ -24,7 +24,11 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
             break
         out.append(ch)
         used += size
-    return "".join(out).rstrip() + ellipsis
+    cut = "".join(out)
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:
+        cut = cut[:space]  # end at a word boundary when one is near
+    return cut.rstrip() + ellipsis
 
 
 def first_line(text: str, limit: int = 60) -> str:

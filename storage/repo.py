@@ -17,7 +17,7 @@ FIRST_TICKET_NUMBER = 1001
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 # --- clients -----------------------------------------------------------------------------

@@ -26,42 +26,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
 
 
-async def _fresh_postgres_schema(url: str) -> str:
-    """A new empty schema per test, so every test starts clean on PostgreSQL too."""
-    import asyncpg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await conn.close()
-    return schema
+def _admin_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
 @pytest.fixture
 async def database_url(tmp_path: Path) -> AsyncIterator[str]:
-    """SQLite in a temporary folder, or a fresh schema of TEST_DATABASE_URL."""
-    if PG_URL:
-        schema = await _fresh_postgres_schema(PG_URL)
-        sep = "&" if "?" in PG_URL else "?"
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-        import asyncpg
-
-        conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        finally:
-            await conn.close()
-    else:
+    """SQLite in a temporary folder, or a new empty database on TEST_DATABASE_URL's server."""
+    if not PG_URL:
         yield f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+        return
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(_admin_dsn(PG_URL))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    conn = await asyncpg.connect(_admin_dsn(PG_URL))
+    try:
+        await conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
     """A Telegram Bot API emulator on a loopback port."""
-    emulator = BotApiEmulator(token=TOKEN, bot_username="support_test_bot", bot_first_name="Support")
+    emulator = BotApiEmulator(
+        token=TOKEN, bot_username="support_test_bot", bot_first_name="Support"
+    )
     await emulator.start()
     try:
         yield emulator
@@ -84,8 +81,10 @@ class BotProcess:
         polls_before = len(self.emu.calls_of("deleteWebhook"))
         self._task = asyncio.create_task(serve(self.settings, stop=self._stop))
         await self.emu.wait_for(
-            lambda: (self._task is not None and self._task.done())
-            or len(self.emu.calls_of("deleteWebhook")) > polls_before,
+            lambda: (
+                (self._task is not None and self._task.done())
+                or len(self.emu.calls_of("deleteWebhook")) > polls_before
+            ),
             timeout=20,
         )
         if self._task.done():
@@ -103,7 +102,9 @@ class BotProcess:
         await self.start()
 
 
-def make_settings(emu: BotApiEmulator, group: int, database_url: str, **overrides: object) -> Settings:
+def make_settings(
+    emu: BotApiEmulator, group: int, database_url: str, **overrides: object
+) -> Settings:
     """Settings as a desk would write them in .env, pointed at the emulator."""
     values: dict[str, object] = {
         "bot_token": emu.token,
@@ -114,7 +115,8 @@ def make_settings(emu: BotApiEmulator, group: int, database_url: str, **override
         "request_timeout": 5,
         "group_messages_per_minute": 10_000,
         "album_wait": 0.4,
-        "redelivery_interval": 0.5,
+        "redelivery_interval": 0.3,
+        "retry_base_seconds": 0.2,
         "send_retries": 2,
     }
     values.update(overrides)

@@ -306,7 +306,10 @@ def schedule_album(context: DeskContext, media_group_id: str) -> None:
     if job_queue.get_jobs_by_name(name):
         return
     job_queue.run_once(
-        _flush_album, context.desk.settings.album_wait, name=name, data=media_group_id
+        _flush_album,  # type: ignore[arg-type]
+        context.desk.settings.album_wait,
+        name=name,
+        data=media_group_id,
     )
 
 

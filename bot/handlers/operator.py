@@ -415,6 +415,11 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
         fresh = await repo.get_ticket(session, ticket_id=ticket.id)
         assert fresh is not None
         fresh.updated_at = now
+        if fresh.status != Status.CLOSED:
+            # The ticket the client last got an answer in becomes their active one.
+            client = await repo.get_client(session, client_id=fresh.client_id)
+            if client is not None:
+                client.active_ticket_id = fresh.id
     if info_.media_group_id:
         schedule_album(context, info_.media_group_id)
         return

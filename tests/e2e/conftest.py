@@ -3,13 +3,12 @@ like a support conversation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-import re
 
 from bot.texts import t as _t
 from emulator import BotApiEmulator, buttons, text_of
@@ -32,16 +31,27 @@ class Desk:
     engineers: list[int] = field(default_factory=list)
 
     # --- people
-    def client(self, first_name: str = "Иван", *, last_name: str | None = "Петров",
-               username: str | None = "ivan", language_code: str | None = "ru") -> int:
+    def client(
+        self,
+        first_name: str = "Иван",
+        *,
+        last_name: str | None = "Петров",
+        username: str | None = "ivan",
+        language_code: str | None = "ru",
+    ) -> int:
         """A new client in a private chat with the bot."""
-        return self.emu.add_user(first_name=first_name, last_name=last_name,
-                                 username=username, language_code=language_code)
+        return self.emu.add_user(
+            first_name=first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+        )
 
     def engineer(self, first_name: str = "Ольга") -> int:
         """A new engineer in the operator group."""
-        user = self.emu.add_user(first_name=first_name, last_name="Инженер", username=None,
-                                 language_code="ru")
+        user = self.emu.add_user(
+            first_name=first_name, last_name="Инженер", username=None, language_code="ru"
+        )
         self.emu.add_member(self.group, user)
         self.engineers.append(user)
         return user
@@ -52,35 +62,55 @@ class Desk:
         msgs = self.emu.messages(chat, thread_id=thread_id)
         return msgs[-1]["message_id"] if msgs else 0
 
-    async def bot_says(self, chat: int, contains: str, *, after: int | None = None,
-                       thread_id: int | None = None, timeout: float = 8.0) -> dict[str, Any]:
+    async def bot_says(
+        self,
+        chat: int,
+        contains: str,
+        *,
+        after: int | None = None,
+        thread_id: int | None = None,
+        timeout: float = 8.0,  # noqa: ASYNC109 - part of the test vocabulary
+    ) -> dict[str, Any]:
         """Waits for the bot to show a message containing `contains`."""
-        return await self.emu.wait_message(chat, thread_id=thread_id, contains=contains,
-                                           after=after, timeout=timeout)
+        return await self.emu.wait_message(
+            chat, thread_id=thread_id, contains=contains, after=after, timeout=timeout
+        )
 
     async def press(self, chat: int, message: dict[str, Any], button: str) -> None:
         """Presses an inline button under a bot message."""
-        self.emu.press_button(chat, chat if chat > 0 else self.engineers[0],
-                              message["message_id"], button)
+        self.emu.press_button(
+            chat, chat if chat > 0 else self.engineers[0], message["message_id"], button
+        )
 
     async def press_as(self, chat: int, user: int, message: dict[str, Any], button: str) -> None:
         """Presses a button as a given user (engineers in the group)."""
         self.emu.press_button(chat, user, message["message_id"], button)
 
-    async def register(self, client: int, *, kind: str = "incident", priority: str = "high",
-                       description: str = "Не открывается карточка документа",
-                       lang: str = "ru") -> int:
+    async def register(
+        self,
+        client: int,
+        *,
+        kind: str = "incident",
+        priority: str = "high",
+        description: str = "Не открывается карточка документа",
+        lang: str = "ru",
+    ) -> int:
         """Registers a ticket through the whole conversation; returns its number."""
         mark = self.last_id(client)
         self.emu.send_command(client, client, "/new")
-        prompt = await self.bot_says(client, t(lang, "reg.choose_type").split("\n")[-1], after=mark)
+        prompt = await self.bot_says(
+            client, t(lang, "reg.choose_type").split("\n")[-1], after=mark
+        )
         await self.press(client, prompt, t(lang, f"type.{kind}"))
         if kind == "incident":
-            prompt = await self.bot_says(client, t(lang, "reg.choose_priority").split("\n")[0],
-                                         after=prompt["message_id"])
+            prompt = await self.bot_says(
+                client, t(lang, "reg.choose_priority").split("\n")[0], after=prompt["message_id"]
+            )
             label = next(b for b in buttons(prompt) if t(lang, f"prio.{priority}") in b)
             await self.press(client, prompt, label)
-        prompt = await self.bot_says(client, t(lang, "reg.describe")[:20], after=prompt["message_id"])
+        prompt = await self.bot_says(
+            client, t(lang, "reg.describe")[:20], after=prompt["message_id"]
+        )
         mark = self.last_id(client)
         self.emu.send_text(client, client, description)
         await self.bot_says(client, t(lang, "reg.describe_more")[:10], after=mark)
@@ -89,10 +119,12 @@ class Desk:
         await self.press(client, summary, t(lang, "reg.confirm"))
         done = await self.bot_says(client, "✅", after=summary["message_id"] - 1)
         number = int(text_of(done).split("#")[1].split()[0])
-        if self.forum:
-            await self.emu.wait_for(lambda: self.topic(number) is not None)
-        else:
-            await self.emu.wait_for(lambda: self.find_header(number) is not None)
+        await self.emu.wait_for(
+            lambda: (
+                self.find_header(number) is not None
+                and (not self.forum or self.topic(number) is not None)
+            )
+        )
         return number
 
     # --- the operator group
@@ -104,13 +136,12 @@ class Desk:
         return None
 
     def find_header(self, number: int) -> dict[str, Any] | None:
-        """The ticket's newest header card in the group, if posted."""
-        found = None
+        """The ticket's header card in the group (the first one), if posted."""
         for msg in self.emu.messages(self.group, from_bot=True):
             text = text_of(msg)
-            if f"#{number} ·" in text.split("\n")[0] and "id " in text:
-                found = msg
-        return found
+            if f"#{number} ·" in text.split("\n")[0] and "id " in text and "Сообщений" not in text:
+                return msg
+        return None
 
     def header(self, number: int) -> dict[str, Any]:
         """The ticket's header card in the group."""
@@ -118,7 +149,9 @@ class Desk:
         assert found is not None, f"no header card for #{number}"
         return found
 
-    def thread_messages(self, number: int, *, from_bot: bool | None = None) -> list[dict[str, Any]]:
+    def thread_messages(
+        self, number: int, *, from_bot: bool | None = None
+    ) -> list[dict[str, Any]]:
         """What engineers see for a ticket: its topic, or replies to its header card."""
         if self.forum:
             thread = self.topic(number)
@@ -134,26 +167,33 @@ class Desk:
                 out.append(msg)
         return out
 
-    def engineer_says(self, engineer: int, number: int, text: str, *,
-                      reply_to: int | None = None) -> dict[str, Any]:
+    def engineer_says(
+        self, engineer: int, number: int, text: str, *, reply_to: int | None = None
+    ) -> dict[str, Any]:
         """An engineer writes in the ticket's topic (or replies to its header card)."""
         if self.forum:
-            return self.emu.send_text(self.group, engineer, text, thread_id=self.topic(number),
-                                      reply_to=reply_to)
-        return self.emu.send_text(self.group, engineer, text,
-                                  reply_to=reply_to or self.header(number)["message_id"])
+            return self.emu.send_text(
+                self.group, engineer, text, thread_id=self.topic(number), reply_to=reply_to
+            )
+        return self.emu.send_text(
+            self.group, engineer, text, reply_to=reply_to or self.header(number)["message_id"]
+        )
 
     def engineer_command(self, engineer: int, number: int, command: str) -> dict[str, Any]:
         """An engineer runs a command for a ticket."""
         if self.forum:
-            return self.emu.send_command(self.group, engineer, command, thread_id=self.topic(number))
-        return self.emu.send_command(self.group, engineer, command,
-                                     reply_to=self.header(number)["message_id"])
+            return self.emu.send_command(
+                self.group, engineer, command, thread_id=self.topic(number)
+            )
+        return self.emu.send_command(
+            self.group, engineer, command, reply_to=self.header(number)["message_id"]
+        )
 
 
 async def _desk(emu: BotApiEmulator, database_url: str, *, forum: bool) -> AsyncIterator[Desk]:
-    group = emu.add_group(title="Поддержка", is_forum=forum, bot_is_admin=True,
-                          can_manage_topics=forum)
+    group = emu.add_group(
+        title="Поддержка", is_forum=forum, bot_is_admin=True, can_manage_topics=forum
+    )
     bot = BotProcess(make_settings(emu, group, database_url), emu)
     await bot.start()
     desk = Desk(emu=emu, group=group, bot=bot, forum=forum)
@@ -172,8 +212,9 @@ async def desk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[Desk]:
 
 
 @pytest.fixture(params=["topics", "replies"])
-async def any_desk(request: pytest.FixtureRequest, emu: BotApiEmulator,
-                   database_url: str) -> AsyncIterator[Desk]:
+async def any_desk(
+    request: pytest.FixtureRequest, emu: BotApiEmulator, database_url: str
+) -> AsyncIterator[Desk]:
     """The desk in both operator modes: forum topics, and a plain group with replies."""
     async for d in _desk(emu, database_url, forum=request.param == "topics"):
         yield d

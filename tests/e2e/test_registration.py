@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.texts import t
 from emulator import buttons, text_of
 from tests.e2e.conftest import Desk
 
@@ -79,8 +78,11 @@ async def test_every_type_registers_with_normal_priority(desk: Desk) -> None:
     for kind in ("consultation", "license", "version", "access", "wish"):
         numbers.append(await desk.register(client, kind=kind, description=f"Вопрос про {kind}"))
     assert numbers == [1001, 1002, 1003, 1004, 1005]
-    confirmations = [text_of(m) for m in desk.emu.messages(client, from_bot=True)
-                     if "зарегистрирована" in text_of(m)]
+    confirmations = [
+        text_of(m)
+        for m in desk.emu.messages(client, from_bot=True)
+        if "зарегистрирована" in text_of(m)
+    ]
     assert all("Обычный" in c for c in confirmations)
     assert "консультации платные" in confirmations[0]
     assert all("платные" not in c for c in confirmations[1:])
@@ -188,8 +190,10 @@ async def test_edit_from_the_summary(desk: Desk) -> None:
     summary = await desk.bot_says(client, "Проверьте заявку")
     await desk.press(client, summary, "✏️ Изменить")
     edit = await desk.emu.wait_for(
-        lambda: "Что изменить" in text_of(desk.emu.get_message(client, summary["message_id"]))
-        and desk.emu.get_message(client, summary["message_id"])
+        lambda: (
+            "Что изменить" in text_of(desk.emu.get_message(client, summary["message_id"]))
+            and desk.emu.get_message(client, summary["message_id"])
+        )
     )
     await desk.press(client, edit, "Тип")
     types = await desk.bot_says(client, "Шаг 1 из 3", after=summary["message_id"])
@@ -208,8 +212,9 @@ async def test_done_without_description_is_refused(desk: Desk) -> None:
     await desk.press(client, step1, "Новая версия системы")
     step3 = await desk.bot_says(client, "Шаг 3 из 3")
     await desk.press(client, step3, "✅ Готово")
-    await desk.emu.wait_for(lambda: any("Сначала опишите" in (a.get("text") or "")
-                                        for a in desk.emu.callback_answers))
+    await desk.emu.wait_for(
+        lambda: any("Сначала опишите" in (a.get("text") or "") for a in desk.emu.callback_answers)
+    )
 
 
 async def test_text_while_choosing_a_type_is_kept_in_the_description(desk: Desk) -> None:
@@ -242,7 +247,8 @@ async def test_simultaneous_registrations_get_distinct_sequential_numbers(desk: 
     import asyncio
 
     clients = [desk.client(f"Клиент{i}", username=None) for i in range(5)]
-    numbers = await asyncio.gather(*(desk.register(c, description=f"Проблема {i}")
-                                     for i, c in enumerate(clients)))
+    numbers = await asyncio.gather(
+        *(desk.register(c, description=f"Проблема {i}") for i, c in enumerate(clients))
+    )
     assert sorted(numbers) == [1001, 1002, 1003, 1004, 1005]
     assert len(desk.emu.topics(desk.group)) == 5

@@ -15,7 +15,9 @@ async def test_client_and_engineer_talk_through_the_ticket(any_desk: Desk) -> No
 
     desk.emu.send_text(client, client, "Забыл добавить: версия 5.2")
     await desk.emu.wait_for(
-        lambda: any(text_of(m) == "Забыл добавить: версия 5.2" for m in desk.thread_messages(number))
+        lambda: any(
+            text_of(m) == "Забыл добавить: версия 5.2" for m in desk.thread_messages(number)
+        )
     )
     # The client's plain message was acknowledged unobtrusively.
     await desk.emu.wait_for(lambda: desk.emu.calls_of("setMessageReaction"))
@@ -35,9 +37,13 @@ async def test_formatting_survives_the_relay(desk: Desk) -> None:
     engineer = desk.engineers[0]
     number = await desk.register(client)
     mark = desk.last_id(client)
-    entities = [{"type": "bold", "offset": 0, "length": 7}, {"type": "code", "offset": 8, "length": 9}]
-    desk.emu.send_text(desk.group, engineer, "Команда: setup.exe", entities=entities,
-                       thread_id=desk.topic(number))
+    entities = [
+        {"type": "bold", "offset": 0, "length": 7},
+        {"type": "code", "offset": 8, "length": 9},
+    ]
+    desk.emu.send_text(
+        desk.group, engineer, "Команда: setup.exe", entities=entities, thread_id=desk.topic(number)
+    )
     copy = await desk.bot_says(client, "setup.exe", after=mark)
     assert copy.get("entities") == entities
 
@@ -48,8 +54,12 @@ async def test_internal_notes_never_reach_the_client(desk: Desk) -> None:
     number = await desk.register(client)
     mark = desk.last_id(client)
     desk.engineer_command(engineer, number, "/note клиент на старой версии, не говорить про 6.0")
-    await desk.emu.wait_for(lambda: desk.emu.calls_of("setMessageReaction")
-                            and any(c["chat_id"] == desk.group for c in desk.emu.calls_of("setMessageReaction")))
+    await desk.emu.wait_for(
+        lambda: (
+            desk.emu.calls_of("setMessageReaction")
+            and any(c["chat_id"] == desk.group for c in desk.emu.calls_of("setMessageReaction"))
+        )
+    )
     desk.engineer_says(engineer, number, "Проверьте версию клиента")
     await desk.bot_says(client, "Проверьте версию клиента", after=mark)
     assert not any("старой версии" in text_of(m) for m in desk.emu.messages(client))
@@ -63,16 +73,28 @@ async def test_media_both_ways(any_desk: Desk) -> None:
     photo = desk.emu.send_photo(client, client, caption="ошибка", data=b"PNG1")
     desk.emu.send_media(client, client, "voice")
     await desk.emu.wait_for(
-        lambda: any("photo" in m and text_of(m) == "ошибка" for m in desk.thread_messages(number))
-        and any("voice" in m for m in desk.thread_messages(number))
+        lambda: (
+            any("photo" in m and text_of(m) == "ошибка" for m in desk.thread_messages(number))
+            and any("voice" in m for m in desk.thread_messages(number))
+        )
     )
     copied = next(m for m in desk.thread_messages(number) if "photo" in m)
     assert copied["photo"][-1]["file_id"] == photo["photo"][-1]["file_id"]
 
     mark = desk.last_id(client)
-    kwargs = {"thread_id": desk.topic(number)} if desk.forum else {"reply_to": desk.header(number)["message_id"]}
-    desk.emu.send_document(desk.group, engineer, file_name="fix.reg", data=b"REGEDIT4",
-                           caption="Примените этот файл", **kwargs)
+    kwargs = (
+        {"thread_id": desk.topic(number)}
+        if desk.forum
+        else {"reply_to": desk.header(number)["message_id"]}
+    )
+    desk.emu.send_document(
+        desk.group,
+        engineer,
+        file_name="fix.reg",
+        data=b"REGEDIT4",
+        caption="Примените этот файл",
+        **kwargs,
+    )
     got = await desk.bot_says(client, "Примените этот файл", after=mark)
     assert got["document"]["file_name"] == "fix.reg"
 
@@ -81,21 +103,40 @@ async def test_albums_stay_albums(desk: Desk) -> None:
     client = desk.client()
     engineer = desk.engineers[0]
     number = await desk.register(client)
-    desk.emu.send_album(client, client, items=[("photo", b"a", "шаг 1"), ("photo", b"b", None),
-                                               ("photo", b"c", None)])
+    desk.emu.send_album(
+        client,
+        client,
+        items=[("photo", b"a", "шаг 1"), ("photo", b"b", None), ("photo", b"c", None)],
+    )
     thread = desk.topic(number)
     album = await desk.emu.wait_for(
-        lambda: (ms := [m for m in desk.emu.messages(desk.group, thread_id=thread) if "photo" in m])
-        and len(ms) == 3 and ms
+        lambda: (
+            (ms := [m for m in desk.emu.messages(desk.group, thread_id=thread) if "photo" in m])
+            and len(ms) == 3
+            and ms
+        )
     )
     assert len({m.get("media_group_id") for m in album}) == 1 and album[0].get("media_group_id")
 
     mark = desk.last_id(client)
-    desk.emu.send_album(desk.group, engineer, items=[("photo", b"x", "как настроить"),
-                                                     ("photo", b"y", None)], thread_id=thread)
+    desk.emu.send_album(
+        desk.group,
+        engineer,
+        items=[("photo", b"x", "как настроить"), ("photo", b"y", None)],
+        thread_id=thread,
+    )
     got = await desk.emu.wait_for(
-        lambda: (ms := [m for m in desk.emu.messages(client, from_bot=True)
-                        if m["message_id"] > mark and "photo" in m]) and len(ms) == 2 and ms
+        lambda: (
+            (
+                ms := [
+                    m
+                    for m in desk.emu.messages(client, from_bot=True)
+                    if m["message_id"] > mark and "photo" in m
+                ]
+            )
+            and len(ms) == 2
+            and ms
+        )
     )
     assert got[0].get("media_group_id") and got[0]["media_group_id"] == got[1]["media_group_id"]
 
@@ -110,7 +151,9 @@ async def test_reply_to_a_bot_message_goes_to_that_ticket(desk: Desk) -> None:
     question = await desk.bot_says(client, "Уточните версию", after=mark)
 
     desk.emu.send_text(client, client, "Версия 5.2", reply_to=question["message_id"])
-    await desk.emu.wait_for(lambda: any(text_of(m) == "Версия 5.2" for m in desk.thread_messages(first)))
+    await desk.emu.wait_for(
+        lambda: any(text_of(m) == "Версия 5.2" for m in desk.thread_messages(first))
+    )
     assert not any(text_of(m) == "Версия 5.2" for m in desk.thread_messages(second))
 
 
@@ -121,8 +164,9 @@ async def test_plain_message_goes_to_the_active_ticket_and_says_which(desk: Desk
     second = await desk.register(client, description="Вторая")
     mark = desk.last_id(client)
     desk.emu.send_text(client, client, "дополнение ко второй")
-    await desk.emu.wait_for(lambda: any(text_of(m) == "дополнение ко второй"
-                                        for m in desk.thread_messages(second)))
+    await desk.emu.wait_for(
+        lambda: any(text_of(m) == "дополнение ко второй" for m in desk.thread_messages(second))
+    )
     # An answer in the first ticket comes under a header naming it, and makes it active.
     mark = desk.last_id(client)
     desk.engineer_says(engineer, first, "Ответ по первой")
@@ -130,8 +174,9 @@ async def test_plain_message_goes_to_the_active_ticket_and_says_which(desk: Desk
     assert "ответ поддержки" in text_of(header)
     await desk.bot_says(client, "Ответ по первой", after=header["message_id"])
     desk.emu.send_text(client, client, "спасибо, а ещё вопрос")
-    await desk.emu.wait_for(lambda: any(text_of(m) == "спасибо, а ещё вопрос"
-                                        for m in desk.thread_messages(first)))
+    await desk.emu.wait_for(
+        lambda: any(text_of(m) == "спасибо, а ещё вопрос" for m in desk.thread_messages(first))
+    )
 
 
 async def test_chatter_in_the_group_is_not_relayed(any_desk: Desk) -> None:

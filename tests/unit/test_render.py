@@ -1,0 +1,99 @@
+"""Cards and keyboards built from rows: escaped, within Telegram's limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot import keyboards, render
+from desk.text import utf16_len
+from emulator.html_entities import parse_html
+from storage.models import Client, Ticket, TicketMessage
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def make_client(**kw: object) -> Client:
+    values = dict(
+        id=5_000_000_001,
+        first_name="<3 Аня",
+        last_name=None,
+        username="anya",
+        language="ru",
+        organization=None,
+    )
+    values.update(kw)
+    return Client(**values)
+
+
+def make_ticket(**kw: object) -> Ticket:
+    values = dict(
+        id=7,
+        number=1042,
+        client_id=5_000_000_001,
+        type="incident",
+        priority="high",
+        status="new",
+        subject="Не <b>открывается",
+        description="Не <b>открывается</b>",
+        assignee_name=None,
+        created_at=NOW,
+        updated_at=NOW,
+        closed_at=None,
+    )
+    values.update(kw)
+    return Ticket(**values)
+
+
+def test_header_card_escapes_the_clients_name() -> None:
+    text = render.header_card(make_ticket(), make_client(), "ru", MSK, forum=True)
+    plain, _ = parse_html(text)
+    assert "Клиент: <3 Аня @anya (id 5000000001)" in plain
+    assert "Создана: 25.11.2026 12:30" in plain  # Moscow time
+
+
+def test_topic_title_prefers_the_organization() -> None:
+    title = render.topic_title(make_ticket(), make_client(organization="ООО «Ромашка»"), "ru")
+    assert title == "🔵 #1042 · Инцидент · ООО «Ромашка» · Не <b>открывается"
+
+
+def test_history_hides_notes_from_clients_and_pages_fit() -> None:
+    rows = [
+        TicketMessage(
+            direction="in", author_name="Аня", kind="text", text="x" * 1900, created_at=NOW
+        )
+        for _ in range(10)
+    ] + [
+        TicketMessage(
+            direction="note", author_name="Оля", kind="text", text="секрет", created_at=NOW
+        )
+    ]
+    entries = render.history_entries(rows, "ru", MSK, for_client=True)
+    assert not any("секрет" in e for e in entries)
+    pages = render.paginate(entries, 3500)
+    assert len(pages) >= 5
+    for page in pages:
+        plain, _ = parse_html(page)
+        assert utf16_len(plain) <= 4096
+    staff = render.history_entries(rows, "ru", MSK, for_client=False)
+    assert any("секрет" in e for e in staff)
+
+
+def test_callback_data_fits_64_bytes() -> None:
+    ticket = make_ticket(id=2**62)
+    markups = [
+        keyboards.ticket_types("ru"),
+        keyboards.priorities("en"),
+        keyboards.confirm("ru"),
+        keyboards.ticket_card("ru", ticket),
+        keyboards.history("ru", ticket, page=999, pages=1000),
+        keyboards.operator_types("ru", ticket),
+        keyboards.operator_priorities("ru", ticket),
+        keyboards.main_menu("ru", has_draft=True),
+        keyboards.edit_menu("ru", with_priority=True),
+    ]
+    for markup in markups:
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert len((button.callback_data or "").encode()) <= 64  # type: ignore[arg-type]

@@ -1,0 +1,166 @@
+"""Quality of the knowledge-base matcher on a labelled question set.
+
+Prints hit@1, hit@3 (answerable questions: an expected article among the top 1/3 shown),
+the false-suggestion rate on the questions with no answer (chatter and uncovered support
+questions separately), per kind; the last line is one JSON object.
+
+    python bench/kb_quality.py [--set test|dev] [--no-semantic] [--tune]
+
+`--tune` searches the threshold and weights on the set (use it on dev, report on test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb.articles import DEFAULT_KB_DIR, load_dir  # noqa: E402
+from kb.cache import EmbeddingCache  # noqa: E402
+from kb.matcher import Matcher, MatcherConfig  # noqa: E402
+from kb.semantic import load_embedder  # noqa: E402
+from kb.smalltalk import classify  # noqa: E402
+
+CHATTER_KINDS = {"greeting", "thanks", "chitchat", "offtopic"}
+
+
+def load_set(name: str) -> list[dict]:
+    path = ROOT / "bench" / "data" / f"kb_questions_{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def evaluate(matcher: Matcher, questions: list[dict], ranked_cache: dict | None = None) -> dict:
+    """Scores the matcher as the bot shows results: top 3 above the threshold."""
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    hit1 = hit3 = answerable = 0
+    chatter_false = chatter_total = uncovered_false = uncovered_total = 0
+    for item in questions:
+        outcome = matcher.search(item["q"], top=3)
+        shown = [r.article.id for r in outcome.results]
+        expected = set(item["expected"])
+        if expected:
+            answerable += 1
+            h1 = bool(shown[:1]) and shown[0] in expected
+            h3 = bool(expected & set(shown[:3]))
+            hit1 += h1
+            hit3 += h3
+            per_kind[item["kind"]].append(float(h3))
+        else:
+            false = bool(shown)
+            if item["kind"] in CHATTER_KINDS:
+                chatter_total += 1
+                chatter_false += false
+            else:
+                uncovered_total += 1
+                uncovered_false += false
+            per_kind[item["kind"]].append(float(not false))
+    no_answer = chatter_total + uncovered_total
+    return {
+        "answerable": answerable,
+        "no_answer": no_answer,
+        "hit@1": round(hit1 / max(1, answerable), 3),
+        "hit@3": round(hit3 / max(1, answerable), 3),
+        "false_suggestion_rate": round((chatter_false + uncovered_false) / max(1, no_answer), 3),
+        "false_rate_chatter": round(chatter_false / max(1, chatter_total), 3),
+        "false_rate_uncovered": round(uncovered_false / max(1, uncovered_total), 3),
+        "per_kind": {k: round(sum(v) / len(v), 2) for k, v in sorted(per_kind.items())},
+    }
+
+
+def tune(articles, embedder, cache, questions) -> MatcherConfig:  # type: ignore[no-untyped-def]
+    """Grid search: best hit@3 + hit@1 (less a quarter of the uncovered shown) with at most
+    5 % of greetings, thanks, chatter and off-topic shown."""
+    best = None
+    for unknown in (0.5, 0.9, 1.3):
+        for sem_w in (0.0,) if embedder is None else (0.4, 0.5, 0.6, 0.7, 0.8):
+            base = MatcherConfig(unknown_weight=unknown, semantic_weight=sem_w, threshold=0.0)
+            matcher = Matcher(articles, config=base, embedder=embedder, cache=cache)
+            ranked = {item["q"]: matcher.rank(item["q"])[:3] for item in questions}
+            for threshold in range(20, 80):
+                stats = _fast_eval(ranked, questions, threshold)
+                if stats["chatter"] > 0.05:
+                    continue
+                key = stats["hit3"] + stats["hit1"] - 0.25 * stats["uncovered"]
+                if best is None or key > best[0]:
+                    best = (key, unknown, sem_w, threshold, stats)
+    assert best is not None
+    print(
+        f"tuned: unknown_weight={best[1]} semantic_weight={best[2]} threshold={best[3]} {best[4]}"
+    )
+    return MatcherConfig(unknown_weight=best[1], semantic_weight=best[2], threshold=best[3])
+
+
+def _fast_eval(ranked: dict, questions: list[dict], threshold: float) -> dict:
+    h1 = h3 = n = ch = cht = un = unt = 0
+    for item in questions:
+        if classify(item["q"]) is not None:
+            shown: list[str] = []
+        else:
+            shown = [r.article.id for r in ranked[item["q"]] if r.score >= threshold]
+        expected = set(item["expected"])
+        if expected:
+            n += 1
+            h1 += bool(shown) and shown[0] in expected
+            h3 += bool(expected & set(shown))
+        elif item["kind"] in CHATTER_KINDS:
+            cht += 1
+            ch += bool(shown)
+        else:
+            unt += 1
+            un += bool(shown)
+    return {
+        "hit1": h1 / n,
+        "hit3": h3 / n,
+        "chatter": ch / max(1, cht),
+        "uncovered": un / max(1, unt),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", default="test", choices=["test", "dev"])
+    parser.add_argument("--no-semantic", action="store_true")
+    parser.add_argument("--tune", action="store_true")
+    args = parser.parse_args()
+    articles = load_dir(DEFAULT_KB_DIR).articles
+    questions = load_set(args.set)
+    embedder = None if args.no_semantic else load_embedder()
+    cache = EmbeddingCache(ROOT / "data" / "bench-kb-embeddings.npz")
+    config = MatcherConfig()
+    if args.tune:
+        config = tune(articles, embedder, cache, questions)
+    if embedder is None:
+        config = (
+            MatcherConfig(
+                threshold=LEXICAL_ONLY_THRESHOLD,
+                unknown_weight=config.unknown_weight,
+                semantic_weight=0,
+            )
+            if not args.tune
+            else config
+        )
+    started = time.perf_counter()
+    matcher = Matcher(articles, config=config, embedder=embedder, cache=cache)
+    stats = evaluate(matcher, questions)
+    stats.update(
+        set=args.set,
+        semantic=matcher.semantic,
+        articles=len(articles),
+        threshold=config.threshold,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+    for kind, value in stats["per_kind"].items():
+        print(f"{kind:>12}: {value:.2f}")
+    print(json.dumps(stats, ensure_ascii=False))
+
+
+LEXICAL_ONLY_THRESHOLD = MatcherConfig().threshold
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Ranking articles for a client's question, and knowing when none fits.
+
+Stages, in order:
+1. chatter (greetings, thanks, small talk) gets no articles at all;
+2. the lexical stage (kb.lexical) scores every article, for the whole message and for each
+   of its sentences, so a long message is matched by the sentence that carries the question;
+3. the semantic stage (optional, kb.semantic) adds a multilingual embedding similarity, which
+   joins an English question to a Russian article and "тормозит" to "низкая производительность";
+4. the combined score must pass a threshold calibrated on questions with no answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kb.articles import Article
+from kb.cache import EmbeddingCache
+from kb.lexical import LexicalIndex
+from kb.normalize import sentences
+from kb.semantic import Embedder
+from kb.smalltalk import Chat, classify
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MatcherConfig:
+    """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
+
+    threshold: float = 55.0
+    unknown_weight: float = 0.5
+    semantic_weight: float = 0.45
+    # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
+    semantic_full: float = 0.65
+    sentence_penalty: float = 0.95
+    max_sentences: int = 8
+
+
+@dataclass(frozen=True)
+class Result:
+    """One suggested article and why."""
+
+    article: Article
+    score: float
+    lexical: float
+    semantic: float | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a search found: articles that pass the threshold, or chatter."""
+
+    query: str
+    results: list[Result] = field(default_factory=list)
+    chatter: Chat | None = None
+
+
+class Matcher:
+    """Searches one version of the knowledge base."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        *,
+        config: MatcherConfig | None = None,
+        embedder: Embedder | None = None,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        self.config = config or MatcherConfig()
+        self.articles = list(articles)
+        self.lexical = LexicalIndex(self.articles)
+        self.embedder = embedder
+        self._vectors: np.ndarray | None = None
+        self._vector_article: np.ndarray | None = None
+        if embedder is not None:
+            texts: list[str] = []
+            owners: list[int] = []
+            for idx, article in enumerate(self.articles):
+                for text in (article.title, *article.questions, *article.aliases):
+                    texts.append(text)
+                    owners.append(idx)
+            store = cache or EmbeddingCache(None)
+            self._vectors = store.embed(embedder, texts)
+            self._vector_article = np.array(owners, dtype=np.int32)
+
+    @property
+    def semantic(self) -> bool:
+        """Whether the semantic stage is on."""
+        return self._vectors is not None
+
+    def lexical_scores(self, text: str) -> tuple[np.ndarray, str, str]:
+        """The lexical stage alone: the best of the whole message and each sentence.
+
+        Also returns the reading of the message that was understood (after layout or
+        transliteration repair) and its best sentence, for the semantic stage.
+        """
+        cfg = self.config
+        reading, tokens = self.lexical.read(text)
+        scores = self.lexical.score_tokens(tokens, cfg.unknown_weight)
+        best_part, best_part_score = reading, -1.0
+        parts = sentences(reading)
+        if len(parts) > 1:
+            for part in sorted(parts, key=len, reverse=True)[: cfg.max_sentences]:
+                part_tokens = self.lexical.tokens(part)
+                if len(part_tokens) >= 2:
+                    part_scores = self.lexical.score_tokens(part_tokens, cfg.unknown_weight)
+                    top = float(part_scores.max(initial=0.0))
+                    if top > best_part_score:
+                        best_part, best_part_score = part, top
+                    scores = np.maximum(scores, part_scores * cfg.sentence_penalty)
+        return scores, reading, best_part
+
+    def semantic_scores(self, texts: Sequence[str]) -> np.ndarray | None:
+        """Cosine similarity of the message to each article's title, questions and aliases:
+        the best over the given readings of the message."""
+        if self._vectors is None or self._vector_article is None or self.embedder is None:
+            return None
+        queries = self.embedder.embed_queries(list(dict.fromkeys(texts)))
+        cos = (self._vectors @ queries.T).max(axis=1)
+        best = np.full(len(self.articles), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._vector_article, cos)
+        return best
+
+    def rank(self, text: str) -> list[Result]:
+        """Every article with its combined score, best first (no threshold, no chatter)."""
+        if not self.articles:
+            return []
+        cfg = self.config
+        lexical, reading, best_part = self.lexical_scores(text)
+        semantic = self.semantic_scores([reading, best_part]) if self.semantic else None
+        if semantic is None:
+            combined = lexical
+        else:
+            sem100 = np.clip(semantic / cfg.semantic_full, 0.0, 1.0) * 100.0
+            combined = (1 - cfg.semantic_weight) * lexical + cfg.semantic_weight * sem100
+        order = np.argsort(-combined, kind="stable")
+        return [
+            Result(
+                article=self.articles[i],
+                score=round(float(combined[i]), 1),
+                lexical=round(float(lexical[i]), 1),
+                semantic=None if semantic is None else round(float(semantic[i]), 3),
+            )
+            for i in order
+        ]
+
+    def search(self, text: str, top: int = 3) -> Outcome:
+        """Up to `top` articles above the threshold; none for chatter or no good match."""
+        text = text.strip()
+        if not text:
+            return Outcome(query=text)
+        chatter = classify(text)
+        if chatter is not None:
+            return Outcome(query=text, chatter=chatter)
+        ranked = self.rank(text)
+        passing = [r for r in ranked[:top] if r.score >= self.config.threshold]
+        return Outcome(query=text, results=passing)
+
+
+def default_cache_path(kb_dir: Path, data_dir: Path) -> Path:
+    """Where the embeddings of a knowledge-base folder are cached."""
+    import hashlib
+
+    digest = hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:12]
+    return data_dir / f"kb-embeddings-{digest}.npz"

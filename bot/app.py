@@ -25,16 +25,28 @@ from telegram.request import HTTPXRequest
 from bot import relay
 from bot.config import Settings
 from bot.context import Desk, DeskApp, DeskContext
-from bot.handlers import client, operator, registration
+from bot.handlers import client, kb, operator, registration
 from bot.processor import PerChatUpdateProcessor
 from bot.texts import t
 from desk.clock import Clock, SystemClock
+from kb.matcher import MatcherConfig
+from kb.service import KnowledgeBase
 from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
 logger = logging.getLogger(__name__)
 
-ENGINEER_COMMANDS = ("take", "type", "priority", "close", "reopen", "info", "note")
-CLIENT_COMMANDS = ("start", "new", "tickets", "help", "language", "cancel")
+ENGINEER_COMMANDS = (
+    "take",
+    "type",
+    "priority",
+    "close",
+    "reopen",
+    "info",
+    "note",
+    "article",
+    "kbstats",
+)
+CLIENT_COMMANDS = ("start", "new", "tickets", "kb", "help", "language", "cancel")
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
@@ -77,11 +89,23 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         engine=engine,
         sessions=create_sessionmaker(engine),
         clock=clock or SystemClock(),
+        kb=KnowledgeBase(
+            settings.kb_dir,
+            config=MatcherConfig(threshold=settings.kb_threshold),
+            data_dir=settings.data_dir,
+            semantic=settings.kb_semantic,
+        ),
     )
     _add_handlers(app, settings)
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         _redeliver, interval=settings.redelivery_interval, first=2, name="redeliver"
+    )
+    app.job_queue.run_repeating(
+        kb.watch_files,  # type: ignore[arg-type]
+        interval=settings.kb_reload_interval,
+        first=settings.kb_reload_interval,
+        name="kb-watch",
     )
     app.add_error_handler(_on_error)  # type: ignore[arg-type]
     return app
@@ -99,6 +123,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("new", registration.new_ticket, filters=private))
     app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private))
     app.add_handler(CommandHandler("cancel", registration.cancel, filters=private))
+    app.add_handler(CommandHandler("kb", kb.kb_command, filters=private))
     app.add_handler(
         CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private)
     )
@@ -111,6 +136,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
         CallbackQueryHandler(private_buttons(registration.on_callback), pattern=r"^r:")
     )
     app.add_handler(CallbackQueryHandler(private_buttons(client.ticket_buttons), pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(private_buttons(kb.buttons), pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
 
     # Engineer commands act only in the operator group.
@@ -121,6 +147,9 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operators))
     app.add_handler(CommandHandler("info", operator.info, filters=operators))
     app.add_handler(CommandHandler("note", operator.note, filters=operators))
+    app.add_handler(CommandHandler("article", kb.link_article, filters=operators))
+    app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operators))
+    app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operators))
 
     # Group 1: everything else is correspondence.
     app.add_handler(
@@ -163,6 +192,10 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     bot = app.bot
     desk.bot_username = bot.username or ""
     desk.forum = await detect_forum(app)
+    # The lexical stage is ready at once; the embedding model loads in the background and
+    # the knowledge base is rebuilt with it when it is there.
+    await kb.refresh(desk, force=True)
+    desk.background.append(asyncio.create_task(kb.load_semantic(desk)))
     await _publish_commands(app)
     logger.info(
         "bot @%s ready; operator group %s in %s mode",
@@ -218,6 +251,10 @@ async def _publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> N
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     desk: Desk = app.bot_data
+    for task in desk.background:
+        task.cancel()
+    if desk.background:
+        await asyncio.gather(*desk.background, return_exceptions=True)
     await desk.engine.dispose()
 
 

@@ -9,22 +9,59 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kb.articles import DEFAULT_KB_DIR
+from kb.matcher import MatcherConfig
+
 DEFAULT_DB_PATH = Path("data") / "support-bot.db"
+DEFAULT_MATCHER = MatcherConfig()
 
 
-class Settings(BaseSettings):
-    """Everything the bot reads from its environment. See `.env.example`."""
+class DeskSettings(BaseSettings):
+    """What the desk's tools share with the bot: database, time zone, knowledge base.
+
+    The ``support-bot kb`` commands read only these, so they work without a bot token.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: SecretStr = Field(description="Token from @BotFather.")
-    operator_chat_id: int = Field(description="Id of the engineers' supergroup, e.g. -100123.")
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}",
         description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
     )
-    telegram_api_url: str = Field(default="https://api.telegram.org")
     timezone: str = Field(default="Europe/Moscow")
+    data_dir: Path = Field(default=DEFAULT_DB_PATH.parent)
+    kb_dir: Path = Field(default=DEFAULT_KB_DIR)
+    kb_semantic: bool = True
+    kb_threshold: float = Field(default=DEFAULT_MATCHER.threshold, ge=0, le=100)
+    kb_reload_interval: float = Field(default=10.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The desk's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def kb_drafts_dir(self) -> Path:
+        """Where drafted articles wait for an admin's review."""
+        return self.data_dir / "kb-drafts"
+
+
+class Settings(DeskSettings):
+    """Everything the bot reads from its environment. See `.env.example`."""
+
+    bot_token: SecretStr = Field(description="Token from @BotFather.")
+    operator_chat_id: int = Field(description="Id of the engineers' supergroup, e.g. -100123.")
+    telegram_api_url: str = Field(default="https://api.telegram.org")
     default_language: Literal["ru", "en"] = "ru"
     operator_language: Literal["ru", "en"] = "ru"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -39,7 +76,6 @@ class Settings(BaseSettings):
         default=15.0, gt=0, description="First retry delay of a postponed message; doubles."
     )
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
-    log_level: str = "INFO"
 
     @field_validator("bot_token")
     @classmethod
@@ -55,15 +91,6 @@ class Settings(BaseSettings):
     def _group_id(cls, value: int) -> int:
         if value >= 0:
             raise ValueError("OPERATOR_CHAT_ID is a group id and groups have negative ids")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
     @field_validator("telegram_api_url")
@@ -83,11 +110,6 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The desk's time zone."""
-        return ZoneInfo(self.timezone)
 
     @property
     def bot_api_base(self) -> str:

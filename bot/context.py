@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from desk.clock import Clock, SystemClock
+from kb.service import KnowledgeBase
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -23,6 +24,7 @@ class Desk:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    kb: KnowledgeBase
 
     def __init__(self) -> None:
         self.clock: Clock = SystemClock()
@@ -31,6 +33,7 @@ class Desk:
         self.forum = False
         self.bot_username = ""
         self._ticket_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.background: list[asyncio.Task[None]] = []
 
     def configure(
         self,
@@ -39,8 +42,10 @@ class Desk:
         engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
+        kb: KnowledgeBase,
     ) -> None:
         """Fills in the services once they exist."""
+        self.kb = kb
         self.settings = settings
         self.engine = engine
         self.sessions = sessions

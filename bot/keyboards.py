@@ -22,6 +22,7 @@ def main_menu(lang: str, *, has_draft: bool = False) -> InlineKeyboardMarkup:
     if has_draft:
         rows.append([_button(t(lang, "menu.continue"), "r:resume")])
     rows += [
+        [_button(t(lang, "menu.ask"), "m:ask")],
         [_button(t(lang, "menu.new"), "m:new")],
         [_button(t(lang, "menu.tickets"), "m:tickets")],
         [_button(t(lang, "menu.help"), "m:help")],

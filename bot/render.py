@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.texts import Raw, escape, t
-from desk.text import first_line, topic_name, truncate
+from desk.text import first_line, split_text, topic_name, truncate
 from desk.tickets import Status, format_number
 from storage.models import Client, Ticket, TicketMessage
 
@@ -198,3 +199,69 @@ def paginate(entries: Sequence[str], page_chars: int) -> list[str]:
     if current:
         pages.append(current)
     return pages
+
+
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MD_CODE = re.compile(r"`([^`]+)`")
+_MD_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?![\w*])")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def markdown_line(line: str) -> str:
+    """One line of an article's Markdown as Telegram HTML, everything else escaped."""
+    stripped = line.lstrip()
+    heading = re.match(r"#{1,6}\s+(.*)", stripped)
+    if heading:
+        return f"<b>{escape(heading.group(1).strip())}</b>"
+    bullet = re.match(r"[-*+]\s+(.*)", stripped)
+    prefix = ""
+    if bullet:
+        prefix, stripped = "• ", bullet.group(1)
+    # Split out code spans first: nothing inside them is formatted.
+    out: list[str] = []
+    pos = 0
+    for match in _MD_CODE.finditer(stripped):
+        out.append(_inline(stripped[pos : match.start()]))
+        out.append(f"<code>{escape(match.group(1))}</code>")
+        pos = match.end()
+    out.append(_inline(stripped[pos:]))
+    return prefix + "".join(out)
+
+
+def _inline(text: str) -> str:
+    text = escape(text)
+    text = _MD_LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', text)
+    text = _MD_BOLD.sub(r"<b>\1</b>", text)
+    return _MD_ITALIC.sub(r"<i>\1</i>", text)
+
+
+def article_parts(title: str, body: str, *, limit: int = 3500) -> list[str]:
+    """An article as Telegram HTML messages: title first, split between paragraphs so that
+    no part exceeds `limit` visible characters and no tag is cut."""
+    parts: list[str] = []
+    current = f"<b>📄 {escape(title)}</b>"
+    current_len = len(title) + 2
+    in_code = False
+    for paragraph in re.split(r"\n\s*\n", body.strip()):
+        lines = []
+        for line in paragraph.splitlines():
+            if line.strip().startswith("```"):
+                in_code = not in_code
+                continue
+            lines.append(f"<code>{escape(line)}</code>" if in_code else markdown_line(line))
+        html_par = "\n".join(lines)
+        visible = len(paragraph)
+        if visible > limit:
+            # A single huge paragraph: cut its plain text; formatting is dropped there.
+            for piece in split_text(paragraph, limit):
+                parts.append(current)
+                current, current_len = escape(piece), len(piece)
+            continue
+        if current_len + visible + 2 > limit:
+            parts.append(current)
+            current, current_len = html_par, visible
+        else:
+            current = f"{current}\n\n{html_par}"
+            current_len += visible + 2
+    parts.append(current)
+    return [p for p in parts if p.strip()]

@@ -77,8 +77,8 @@ class LexicalIndex:
         n_articles = max(1, len(self.articles))
         df = np.zeros(len(vocab), dtype=np.float32)
         per_article: dict[int, set[int]] = defaultdict(set)
-        for article, terms in zip(field_article, field_terms, strict=True):
-            per_article[article] |= terms
+        for owner, terms in zip(field_article, field_terms, strict=True):
+            per_article[owner] |= terms
         for terms in per_article.values():
             for tid in terms:
                 df[tid] += 1
@@ -124,9 +124,9 @@ class LexicalIndex:
             limit = 1 if len(stem) < 8 else 2
             candidates: set[int] = set(self._deletes.get(stem, ()))
             for d in _deletes(stem):
-                tid = self.vocab.get(d)
-                if tid is not None:
-                    candidates.add(tid)
+                hit = self.vocab.get(d)
+                if hit is not None:
+                    candidates.add(hit)
                 candidates.update(self._deletes.get(d, ()))
                 if limit == 2:
                     for dd in _deletes(d):

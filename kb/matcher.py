@@ -32,9 +32,9 @@ logger = logging.getLogger(__name__)
 class MatcherConfig:
     """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
 
-    threshold: float = 55.0
-    unknown_weight: float = 0.5
-    semantic_weight: float = 0.45
+    threshold: float = 42.0
+    unknown_weight: float = 0.9
+    semantic_weight: float = 0.6
     # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
     semantic_full: float = 0.65
     sentence_penalty: float = 0.95
@@ -62,6 +62,8 @@ class Outcome:
 
 class Matcher:
     """Searches one version of the knowledge base."""
+
+    config: MatcherConfig
 
     def __init__(
         self,

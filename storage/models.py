@@ -150,6 +150,8 @@ class Draft(Base):
     # Set while editing from the summary: after the edited step, return to the summary.
     editing: Mapped[bool] = mapped_column(Boolean, default=False)
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The knowledge-base search that led to this ticket ("not helped"), if any.
+    kb_search_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -167,3 +169,38 @@ class DraftItem(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     file_id: Mapped[str | None] = mapped_column(String(256))
     media_group_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class KbAlias(Base):
+    """A client's own words for an article, learnt from a ticket; layered over the files."""
+
+    __tablename__ = "kb_aliases"
+    __table_args__ = (UniqueConstraint("article_id", "text"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(100), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KbSearch(Base):
+    """One knowledge-base search: what was asked, shown, opened, and what came of it."""
+
+    __tablename__ = "kb_searches"
+    __table_args__ = (Index("ix_kb_searches_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    query: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # "results", "none" (nothing passed the threshold) or a chatter kind ("greeting"...).
+    outcome: Mapped[str] = mapped_column(String(16))
+    # JSON list of {"id": ..., "title": ..., "score": ...}, best first.
+    results: Mapped[str] = mapped_column(Text, default="[]")
+    opened_article: Mapped[str | None] = mapped_column(String(100))
+    helped: Mapped[bool | None] = mapped_column(Boolean)
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16), default="chat")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

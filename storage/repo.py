@@ -10,7 +10,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Client, Counter, Draft, DraftItem, MessageLink, Ticket, TicketMessage
+from storage.models import (
+    Client,
+    Counter,
+    Draft,
+    DraftItem,
+    KbAlias,
+    KbSearch,
+    MessageLink,
+    Ticket,
+    TicketMessage,
+)
 
 TICKET_COUNTER = "ticket"
 FIRST_TICKET_NUMBER = 1001
@@ -367,3 +377,106 @@ async def draft_items(session: AsyncSession, *, client_id: int) -> Sequence[Draf
         select(DraftItem).where(DraftItem.client_id == client_id).order_by(DraftItem.message_id)
     )
     return rows.scalars().all()
+
+
+# --- knowledge base ----------------------------------------------------------------------
+
+
+async def add_alias(
+    session: AsyncSession,
+    *,
+    article_id: str,
+    text: str,
+    ticket_id: int | None,
+    created_by: int | None,
+    now: datetime,
+) -> bool:
+    """Adds a client's wording to an article; False if it was already there."""
+    ins = _insert(session)(KbAlias).values(
+        article_id=article_id,
+        text=text[:500],
+        ticket_id=ticket_id,
+        created_by=created_by,
+        created_at=now,
+    )
+    result = await session.execute(
+        ins.on_conflict_do_nothing(index_elements=["article_id", "text"])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def all_aliases(session: AsyncSession) -> dict[str, list[str]]:
+    """Every alias, grouped by article id, oldest first."""
+    rows = await session.execute(select(KbAlias).order_by(KbAlias.id))
+    out: dict[str, list[str]] = {}
+    for alias in rows.scalars():
+        out.setdefault(alias.article_id, []).append(alias.text)
+    return out
+
+
+async def record_search(
+    session: AsyncSession,
+    *,
+    client_id: int | None,
+    query: str,
+    message_id: int | None,
+    outcome: str,
+    results: str,
+    source: str,
+    now: datetime,
+) -> KbSearch:
+    """Stores one search as it was shown."""
+    row = KbSearch(
+        client_id=client_id,
+        query=query,
+        message_id=message_id,
+        outcome=outcome,
+        results=results,
+        source=source,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_search(session: AsyncSession, *, search_id: int) -> KbSearch | None:
+    """A recorded search, or None."""
+    return await session.get(KbSearch, search_id)
+
+
+async def kb_stats(
+    session: AsyncSession, *, since: datetime, limit: int = 10
+) -> dict[str, object]:
+    """What the knowledge base did since a moment: searches, deflection, top articles and
+    the most frequent questions it could not answer."""
+    base = select(KbSearch).where(
+        KbSearch.created_at >= since, KbSearch.outcome.in_(("results", "none"))
+    )
+    searches = list((await session.execute(base)).scalars())
+    answered = [s for s in searches if s.outcome == "results"]
+    deflected = [
+        s
+        for s in answered
+        if s.ticket_id is None and (s.helped is True or (s.opened_article and s.helped is None))
+    ]
+    opened: dict[str, int] = {}
+    for s in searches:
+        if s.opened_article:
+            opened[s.opened_article] = opened.get(s.opened_article, 0) + 1
+    unanswered: dict[str, int] = {}
+    for s in searches:
+        if s.outcome == "none" or s.helped is False:
+            key = " ".join(s.query.lower().replace("ё", "е").split())[:200]
+            unanswered[key] = unanswered.get(key, 0) + 1
+    return {
+        "searches": len(searches),
+        "with_results": len(answered),
+        "deflected": len(deflected),
+        "deflected_share": round(len(deflected) / len(searches), 3) if searches else 0.0,
+        "helped": sum(1 for s in searches if s.helped is True),
+        "not_helped": sum(1 for s in searches if s.helped is False),
+        "tickets_after_search": sum(1 for s in searches if s.ticket_id is not None),
+        "top_articles": sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))[:limit],
+        "unanswered": sorted(unanswered.items(), key=lambda kv: (-kv[1], kv[0]))[:limit],
+    }

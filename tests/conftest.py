@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -118,6 +119,8 @@ def make_settings(
         "redelivery_interval": 0.3,
         "retry_base_seconds": 0.2,
         "send_retries": 2,
+        "kb_semantic": False,
+        "data_dir": tempfile.mkdtemp(prefix="desk-data-"),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -11,8 +11,8 @@ from telegram.error import TelegramError
 
 from bot import keyboards, relay, render
 from bot.context import DeskContext
-from bot.handlers import registration
-from bot.handlers.common import answer, edit_or_send, touch_client
+from bot.handlers import kb, registration
+from bot.handlers.common import answer, edit_or_send, schedule_album, touch_client
 from bot.texts import t
 from desk.tickets import Action, Status, allowed, apply, format_number
 from storage import repo
@@ -82,6 +82,8 @@ async def menu(update: Update, context: DeskContext) -> None:
         await registration.start_registration(update, context)
     elif choice == "tickets":
         await list_tickets(update, context)
+    elif choice == "ask":
+        await kb.ask_prompt(update, context)
     else:
         await show_help(update, context)
 
@@ -247,9 +249,8 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
         intro = t(client.language, "relay.closed_ticket", number=format_number(replied.number))
         await registration.start_registration(update, context, prefill=message, intro=intro)
         return
-    await registration.start_registration(
-        update, context, prefill=message, intro=t(client.language, "reg.no_open_ticket")
-    )
+    # No ticket to go to: the knowledge base answers first.
+    await kb.answer_question(update, context, client, message)
 
 
 async def relay_to_ticket(
@@ -296,27 +297,6 @@ async def relay_to_ticket(
         schedule_album(context, info.media_group_id)
         return
     await relay.deliver_to_operators(context.bot, desk, [row], live=True)
-
-
-def schedule_album(context: DeskContext, media_group_id: str) -> None:
-    """Copies an album once all its parts have arrived (one job per album)."""
-    job_queue = context.job_queue
-    assert job_queue is not None
-    name = f"album:{media_group_id}"
-    if job_queue.get_jobs_by_name(name):
-        return
-    job_queue.run_once(
-        _flush_album,  # type: ignore[arg-type]
-        context.desk.settings.album_wait,
-        name=name,
-        data=media_group_id,
-    )
-
-
-async def _flush_album(context: DeskContext) -> None:
-    """Delivers a collected album."""
-    assert context.job is not None
-    await relay.deliver_pending(context.bot, context.desk, media_group_id=str(context.job.data))
 
 
 async def _acknowledge(

@@ -7,7 +7,8 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.context import Desk
+from bot import relay
+from bot.context import Desk, DeskContext
 from desk.language import pick_language
 from storage import repo
 from storage.models import Client
@@ -61,3 +62,24 @@ async def edit_or_send(query: CallbackQuery, text: str, reply_markup: object = N
         await message.get_bot().send_message(message.chat.id, text, reply_markup=reply_markup)  # type: ignore[arg-type]
     except TelegramError:
         raise
+
+
+def schedule_album(context: DeskContext, media_group_id: str) -> None:
+    """Copies an album once all its parts have arrived (one job per album)."""
+    job_queue = context.job_queue
+    assert job_queue is not None
+    name = f"album:{media_group_id}"
+    if job_queue.get_jobs_by_name(name):
+        return
+    job_queue.run_once(
+        _flush_album,  # type: ignore[arg-type]
+        context.desk.settings.album_wait,
+        name=name,
+        data=media_group_id,
+    )
+
+
+async def _flush_album(context: DeskContext) -> None:
+    """Delivers a collected album."""
+    assert context.job is not None
+    await relay.deliver_pending(context.bot, context.desk, media_group_id=str(context.job.data))

@@ -12,8 +12,7 @@ from telegram import Message, Update, User
 
 from bot import keyboards, relay, render
 from bot.context import Desk, DeskContext
-from bot.handlers.client import schedule_album
-from bot.handlers.common import answer, edit_or_send
+from bot.handlers.common import answer, edit_or_send, schedule_album
 from bot.texts import t
 from desk.tickets import (
     Action,

@@ -38,15 +38,31 @@ async def start_registration(
     context: DeskContext,
     *,
     prefill: Message | None = None,
+    prefill_item: tuple[int, str] | None = None,
     intro: str | None = None,
+    kb_search_id: int | None = None,
 ) -> None:
-    """Starts a new draft (optionally with the client's message as its description)."""
+    """Starts a new draft, optionally with the client's message (or a message id and its
+    text, from a knowledge-base search) as the start of its description."""
     desk = context.desk
     client = await touch_client(update, desk)
     async with desk.tx() as session:
-        await repo.start_draft(session, client_id=client.id, step=Step.TYPE, now=desk.clock.now())
+        draft = await repo.start_draft(
+            session, client_id=client.id, step=Step.TYPE, now=desk.clock.now()
+        )
+        draft.kb_search_id = kb_search_id
         if prefill is not None:
             await _add_item(session, client.id, prefill)
+        elif prefill_item is not None:
+            await repo.add_draft_item(
+                session,
+                client_id=client.id,
+                message_id=prefill_item[0],
+                kind="text",
+                text=prefill_item[1],
+                file_id=None,
+                media_group_id=None,
+            )
     chat_id = client.id
     text = intro or t(client.language, "reg.choose_type")
     sent = await context.bot.send_message(
@@ -357,6 +373,10 @@ async def _confirmed(
                     now=now,
                 )
             )
+        if draft.kb_search_id is not None:
+            search = await repo.get_search(session, search_id=draft.kb_search_id)
+            if search is not None and search.client_id == client.id:
+                search.ticket_id = ticket.id
         await repo.discard_draft(session, client_id=client.id)
         fresh = await repo.get_client(session, client_id=client.id)
         assert fresh is not None

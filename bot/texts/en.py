@@ -27,6 +27,7 @@ TEXTS: dict[str, str] = {
     "commands.tickets": "My tickets",
     "commands.help": "Help",
     "commands.language": "Language / Язык",
+    "commands.kb": "Search the knowledge base",
     "commands.cancel": "Cancel the ticket registration",
     "lang.prompt": "Choose your language:",
     "lang.set": "Done, I will speak English from now on.",
@@ -215,4 +216,59 @@ TEXTS: dict[str, str] = {
     "op.info_history": "Messages: {count} (client: {inbound}, support: {outbound}, "
     "notes: {notes}).",
     "op.not_a_ticket_reply": "Reply to a message of a ticket to write to its client.",
+    # --- knowledge base
+    "menu.ask": "🔎 Ask a question",
+    "kb.ask_prompt": "Write your question in your own words and I will look in the "
+    "knowledge base.",
+    "kb.found": "📚 The knowledge base may already have the answer:",
+    "kb.maybe": "📚 No exact answer, but this may help:",
+    "kb.result_line": "{n}. <b>{title}</b>\n<i>{snippet}</i>",
+    "kb.open_ticket": "📝 No answer here: open a ticket",
+    "kb.helped": "👍 This helped",
+    "kb.not_helped": "📝 Not helped: open a ticket",
+    "kb.glad": "Glad it helped! If anything else comes up, just write.",
+    "kb.article_gone": "This article is no longer available.",
+    "kb.not_found_register": (
+        "The knowledge base has no ready answer, so I started a ticket: your question will be "
+        "its description.\nStep 1 of 3. Choose the kind of request (or /cancel):"
+    ),
+    "kb.from_search_register": (
+        "Let's open a ticket; your question is already in the description.\nStep 1 of 3. "
+        "Choose the kind of request (or /cancel):"
+    ),
+    "kb.nothing": "Nothing found in the knowledge base. To ask the engineers, open a "
+    "ticket: /new.",
+    "kb.usage": "Put what to look for after /kb, for example: /kb notifications do not arrive",
+    "kb.greeting": (
+        "Hello! Tell me what happened: I will look for an answer in the knowledge base and, if "
+        "there is none, help you open a ticket for the engineers."
+    ),
+    "kb.thanks": "You're welcome! If anything else comes up, just write.",
+    "kb.farewell": "Goodbye! Write any time you need help.",
+    "kb.chatter": (
+        "I am the support bot: I look for answers in the knowledge base and pass tickets to "
+        "the engineers. Tell me what happened."
+    ),
+    "kb.unavailable": "The knowledge base is unavailable right now. Open a ticket: /new.",
+    "admin_only": "This command is for admins only.",
+    "op.article_usage": "/article &lt;id&gt; links the ticket to a knowledge-base article; "
+    "/article new drafts a new article from the ticket.",
+    "op.article_not_found": 'No article "{id}". List them with: support-bot kb check.',
+    "op.article_linked": '📚 Ticket {number} is linked to "{title}". The client\'s question was '
+    'added to its wordings: "{alias}".',
+    "op.article_known": '📚 Ticket {number} is linked to "{title}"; it already has this wording.',
+    "op.article_drafted": "📝 A draft article from ticket {number} was saved to {path}. An admin "
+    "reviews it and publishes it by putting the file in the knowledge-base folder.",
+    "op.article_nothing": "The ticket has no engineers' answers yet: nothing to draft from.",
+    "op.kb_reloaded": "📚 Knowledge base reloaded: {count} articles, {skipped} skipped for "
+    "errors.",
+    "op.kbstats": (
+        "<b>Knowledge base, last {days} days</b>\n"
+        "Searches: {searches}, with articles found: {with_results}\n"
+        "Solved without a ticket: {deflected} ({share}%)\n"
+        '"Helped": {helped}, "Not helped": {not_helped}, tickets after a search: {tickets}\n\n'
+        "<b>Most opened:</b>\n{top}\n\n"
+        "<b>Frequent questions without a good answer:</b>\n{unanswered}"
+    ),
+    "op.kbstats_empty": "—",
 }

@@ -63,8 +63,8 @@ async def test_close_and_reopen(desk: Desk) -> None:
 
     # A client's new message no longer lands in the closed ticket: a new one starts.
     mark = desk.last_id(client)
-    desk.emu.send_text(client, client, "снова не работает")
-    await desk.bot_says(client, "нет открытых заявок", after=mark)
+    desk.emu.send_text(client, client, "снова то же самое с отчётом zqx")
+    await desk.bot_says(client, "Шаг 1 из 3", after=mark)
     desk.emu.send_command(client, client, "/cancel")
 
     mark = desk.last_id(client)

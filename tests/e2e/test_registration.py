@@ -10,14 +10,14 @@ async def test_start_greets_and_shows_the_menu(desk: Desk) -> None:
     client = desk.client("Анна", language_code="ru")
     desk.emu.send_command(client, client, "/start")
     reply = await desk.bot_says(client, "Здравствуйте, Анна")
-    assert buttons(reply) == ["📝 Новая заявка", "📋 Мои заявки", "❓ Помощь"]
+    assert buttons(reply) == ["🔎 Задать вопрос", "📝 Новая заявка", "📋 Мои заявки", "❓ Помощь"]
 
 
 async def test_english_client_is_answered_in_english(desk: Desk) -> None:
     client = desk.client("John", last_name=None, username=None, language_code="en-GB")
     desk.emu.send_command(client, client, "/start")
     reply = await desk.bot_says(client, "Hello, John")
-    assert buttons(reply) == ["📝 New ticket", "📋 My tickets", "❓ Help"]
+    assert buttons(reply) == ["🔎 Ask a question", "📝 New ticket", "📋 My tickets", "❓ Help"]
 
 
 async def test_language_command_switches_to_english_for_good(desk: Desk) -> None:
@@ -138,8 +138,8 @@ async def test_cancel_button_drops_the_draft(desk: Desk) -> None:
     cancelled = desk.emu.get_message(client, step1["message_id"])
     assert buttons(cancelled) == []  # nothing left to press on a cancelled draft
     mark = desk.last_id(client)
-    desk.emu.send_text(client, client, "а теперь просто вопрос")
-    await desk.bot_says(client, "нет открытых заявок", after=mark)
+    desk.emu.send_text(client, client, "а теперь просто вопрос про отчёт zqx")
+    await desk.bot_says(client, "Шаг 1 из 3", after=mark)
 
 
 async def test_restart_in_the_middle_continues_from_the_same_step(desk: Desk) -> None:
@@ -234,13 +234,13 @@ async def test_text_while_choosing_a_type_is_kept_in_the_description(desk: Desk)
 
 async def test_a_message_without_an_open_ticket_starts_a_registration(desk: Desk) -> None:
     client = desk.client()
-    desk.emu.send_text(client, client, "Не могу войти в систему, пишет неверный пароль")
-    offer = await desk.bot_says(client, "нет открытых заявок")
+    desk.emu.send_text(client, client, "При формировании отчёта zqx выдаёт ошибку 0xDEAD")
+    offer = await desk.bot_says(client, "Шаг 1 из 3")
     await desk.press(client, offer, "Доступ к сайту поддержки или порталу сертификации")
     step3 = await desk.bot_says(client, "Ваше сообщение уже в описании")
     await desk.press(client, step3, "✅ Готово")
     summary = await desk.bot_says(client, "Проверьте заявку")
-    assert "неверный пароль" in text_of(summary)
+    assert "ошибку 0xDEAD" in text_of(summary)
 
 
 async def test_simultaneous_registrations_get_distinct_sequential_numbers(desk: Desk) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -76,6 +77,130 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _desk_settings():  # type: ignore[no-untyped-def]
+    from bot.config import DeskSettings, describe_errors
+
+    try:
+        return DeskSettings()
+    except ValidationError as exc:
+        print(describe_errors(exc), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _aliases(database_url: str) -> dict[str, list[str]]:
+    """Aliases learnt by the bot, if its database is there; none otherwise."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import repo
+    from storage.db import create_engine, create_sessionmaker
+
+    async def load() -> dict[str, list[str]]:
+        engine = create_engine(database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                return await repo.all_aliases(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(load())
+    except (SQLAlchemyError, OSError) as exc:
+        logging.getLogger(__name__).info("no aliases from the database: %s", exc)
+        return {}
+
+
+def cmd_kb_check(args: argparse.Namespace) -> int:
+    """Reports every broken article with file and line; non-zero exit if any."""
+    from kb.articles import load_dir
+
+    settings = _desk_settings()
+    kb_dir = Path(args.kb_dir) if args.kb_dir else settings.kb_dir
+    result = load_dir(kb_dir)
+    for problem in result.problems:
+        print(problem)
+    print(f"{len(result.articles)} articles OK, {len(result.problems)} broken ({kb_dir})")
+    return 1 if result.problems else 0
+
+
+def cmd_kb_search(args: argparse.Namespace) -> int:
+    """Searches like the bot does; one JSON line per query."""
+    import json
+
+    from kb.matcher import MatcherConfig
+    from kb.service import KnowledgeBase
+
+    settings = _desk_settings()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    kb_dir = Path(args.kb_dir) if args.kb_dir else settings.kb_dir
+    kb = KnowledgeBase(
+        kb_dir,
+        config=MatcherConfig(threshold=settings.kb_threshold),
+        data_dir=settings.data_dir,
+        semantic=settings.kb_semantic and not args.no_semantic,
+    )
+    kb.load_semantic()
+    kb.rebuild(_aliases(settings.database_url))
+    queries = [" ".join(args.query)] if args.query else (line.strip() for line in sys.stdin)
+    for query in queries:
+        if not query:
+            continue
+        outcome = kb.search(query, top=args.top)
+        results = [
+            {"id": r.article.id, "title": r.article.title, "score": r.score}
+            for r in outcome.results
+        ]
+        if args.json or not args.query:
+            print(json.dumps({"query": query, "results": results}, ensure_ascii=False), flush=True)
+        else:
+            if outcome.chatter:
+                print(f"({outcome.chatter.value}: no articles)")
+            elif not results:
+                print("(nothing passes the threshold)")
+            for r in results:
+                print(f"{r['score']:5.1f}  {r['id']}  {r['title']}")
+    return 0
+
+
+def cmd_kb_stats(args: argparse.Namespace) -> int:
+    """Prints what the knowledge base did: searches, deflection, gaps."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from storage import repo
+    from storage.db import create_engine, create_sessionmaker
+
+    settings = _desk_settings()
+
+    async def load() -> dict[str, object]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                since = datetime.now(UTC) - timedelta(days=args.days)
+                return await repo.kb_stats(session, since=since, limit=args.top)
+        finally:
+            await engine.dispose()
+
+    stats = asyncio.run(load())
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    print(f"last {args.days} days")
+    print(f"searches: {stats['searches']} (with articles found: {stats['with_results']})")
+    share = float(stats["deflected_share"]) * 100  # type: ignore[arg-type]
+    print(f"answered by the knowledge base (deflected): {stats['deflected']} ({share:.0f}%)")
+    print(
+        f"helped: {stats['helped']}, not helped: {stats['not_helped']}, "
+        f"tickets after a search: {stats['tickets_after_search']}"
+    )
+    print("most opened articles:")
+    for article_id, count in stats["top_articles"]:  # type: ignore[attr-defined]
+        print(f"  {count:4d}  {article_id}")
+    print("most frequent questions with no good match:")
+    for question, count in stats["unanswered"]:  # type: ignore[attr-defined]
+        print(f"  {count:4d}  {question}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -95,6 +220,44 @@ def build_parser() -> argparse.ArgumentParser:
         description="Apply the migrations to DATABASE_URL (the bot also does it at start).",
     )
     migrate.set_defaults(func=cmd_migrate)
+
+    kb = sub.add_parser(
+        "kb",
+        help="knowledge base: check, search, stats",
+        description="Knowledge-base tools: the same articles, matcher and threshold as the bot.",
+    )
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser(
+        "check",
+        help="report broken articles",
+        description="Report every broken article (bad YAML, missing id or title, duplicate "
+        "id) with file and line; exit 1 if there is any.",
+    )
+    check.add_argument("--kb-dir", help="folder of articles (default: KB_DIR)")
+    check.set_defaults(func=cmd_kb_check)
+    search = kb_sub.add_parser(
+        "search",
+        help="search like the bot does",
+        description="Search the knowledge base like the bot does. Without QUERY, read queries "
+        "from standard input, one per line, and print one JSON object per line: "
+        '{"query": ..., "results": [{"id", "title", "score"}]}.',
+    )
+    search.add_argument("query", nargs="*", help="the question (omit to read standard input)")
+    search.add_argument("--kb-dir", help="folder of articles (default: KB_DIR)")
+    search.add_argument("--top", type=int, default=3, help="at most this many results (3)")
+    search.add_argument("--json", action="store_true", help="JSON output for a single QUERY too")
+    search.add_argument("--no-semantic", action="store_true", help="lexical stage only")
+    search.set_defaults(func=cmd_kb_search)
+    stats = kb_sub.add_parser(
+        "stats",
+        help="what the knowledge base answered and what it could not",
+        description="Searches, the share answered by the knowledge base (deflected), the "
+        "most opened articles and the most frequent questions with no good match.",
+    )
+    stats.add_argument("--days", type=int, default=30, help="period in days (30)")
+    stats.add_argument("--top", type=int, default=10, help="list lengths (10)")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
+    stats.set_defaults(func=cmd_kb_stats)
     return parser
 
 

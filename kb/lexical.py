@@ -131,11 +131,21 @@ class LexicalIndex:
                 if limit == 2:
                     for dd in _deletes(d):
                         candidates.update(self._deletes.get(dd, ()))
+            fuzzy: dict[int, float] = {}
             for tid in candidates:
                 dist = DamerauLevenshtein.distance(stem, self.terms[tid], score_cutoff=limit)
                 if dist <= limit:
-                    sim = 0.85 if dist == 1 else 0.7
-                    found[tid] = max(found.get(tid, 0.0), sim)
+                    fuzzy[tid] = 0.85 if dist == 1 else 0.7
+            for tid, sim in fuzzy.items():
+                found[tid] = max(found.get(tid, 0.0), sim)
+                # The misspelt word also stands for the corrected word's relatives:
+                # "устоновить" → "установ" → "установк" (установка).
+                term = self.terms[tid]
+                for rel in self._prefix.get(term[:PREFIX], ()) if len(term) >= PREFIX else ():
+                    other = self.terms[rel]
+                    if rel not in found and (other.startswith(term) or term.startswith(other)):
+                        if abs(len(other) - len(term)) <= 3:
+                            found[rel] = sim * 0.9
         return Token(stem, tuple(sorted(found.items(), key=lambda kv: kv[1])))
 
     def tokens(self, text: str) -> list[Token]:

@@ -216,6 +216,21 @@ SLANG: dict[str, str] = {
 }
 
 
+_BY_STEM: dict[str, str] | None = None
+
+
 def expand(word: str) -> str | None:
-    """The book words for a client's word, or None."""
-    return SLANG.get(word)
+    """The book words for a client's word (in any of its forms), or None."""
+    global _BY_STEM
+    found = SLANG.get(word)
+    if found is not None:
+        return found
+    if _BY_STEM is None:
+        from kb.normalize import stem
+
+        _BY_STEM = {}
+        for key, value in SLANG.items():
+            _BY_STEM.setdefault(stem(key), value)
+    from kb.normalize import stem
+
+    return _BY_STEM.get(stem(word))

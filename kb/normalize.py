@@ -134,7 +134,7 @@ def from_wrong_layout(text: str) -> str:
 
 
 def from_translit(text: str) -> str:
-    """Russian written in Latin letters, back in Cyrillic (``kak ustanovit`` → ``как установит``)."""
+    """Russian written in Latin letters, back in Cyrillic (``kak`` → ``как``)."""
     return _TRANSLIT_RE.sub(lambda m: _TRANSLIT_MAP[m.group(0)], text.lower())
 
 

@@ -12,7 +12,7 @@ fields, so a query costs milliseconds even with ten thousand articles.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,10 +20,12 @@ import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein
 
 from kb.articles import Article
-from kb.normalize import is_stop, readings, stem, words
+from kb.normalize import WORD_RE, is_stop, readings, stem, words
+from kb.normalize import term as word_term
 from kb.slang import expand
 
 TITLE, QUESTION, ALIAS, TAGS, BODY = range(5)
+_WORDS = WORD_RE.findall
 FIELD_WEIGHT = np.array([1.0, 1.0, 1.0, 0.85, 0.72], dtype=np.float32)
 SHORT_FIELDS = (TITLE, QUESTION, ALIAS)
 PREFIX = 5
@@ -51,14 +53,29 @@ class LexicalIndex:
         field_kind: list[int] = []
         field_terms: list[set[int]] = []
 
+        word_ids: dict[str, int] = {}  # word as written -> term id (-1: a stop word)
+
+        def term_id(word: str) -> int:
+            stemmed = word_term(word)
+            tid = vocab.setdefault(stemmed, len(vocab)) if stemmed else -1
+            word_ids[word] = tid
+            return tid
+
+        article_terms: set[int] = set()
+        df_count: Counter[int] = Counter()
+
         def add_field(article: int, kind: int, text: str) -> None:
-            stems = [stem(w) for w in words(text) if not is_stop(w)]
-            if not stems:
+            found = set(_WORDS(text.lower()))
+            for word in found.difference(word_ids):
+                term_id(word)
+            ids = set(map(word_ids.__getitem__, found))
+            ids.discard(-1)
+            if not ids:
                 return
-            ids = {vocab.setdefault(s, len(vocab)) for s in stems}
             field_article.append(article)
             field_kind.append(kind)
             field_terms.append(ids)
+            article_terms.update(ids)
 
         for idx, article in enumerate(self.articles):
             add_field(idx, TITLE, article.title)
@@ -69,34 +86,48 @@ class LexicalIndex:
             if article.tags:
                 add_field(idx, TAGS, " ".join(article.tags))
             add_field(idx, BODY, f"{article.title}\n{article.body}")
+            df_count.update(article_terms)
+            article_terms.clear()
 
         self.vocab = vocab
         self.terms = [""] * len(vocab)
         for term, tid in vocab.items():
             self.terms[tid] = term
         n_articles = max(1, len(self.articles))
-        df = np.zeros(len(vocab), dtype=np.float32)
-        per_article: dict[int, set[int]] = defaultdict(set)
-        for owner, terms in zip(field_article, field_terms, strict=True):
-            per_article[owner] |= terms
-        for terms in per_article.values():
-            for tid in terms:
-                df[tid] += 1
-        self.idf = np.log((n_articles + 1) / (df + 0.5)).astype(np.float32) + 0.1
-        self.max_idf = float(math.log((n_articles + 1) / 0.5) + 0.1)
-
+        flat_list: list[int] = []
+        lengths: list[int] = []
+        for terms in field_terms:
+            flat_list.extend(terms)
+            lengths.append(len(terms))
+        flat = np.array(flat_list, dtype=np.int64)
+        owner = np.repeat(np.arange(len(field_terms)), lengths)
         self.field_article = np.array(field_article, dtype=np.int32)
         self.field_kind = np.array(field_kind, dtype=np.int8)
         self.field_weight = FIELD_WEIGHT[self.field_kind] if field_kind else np.zeros(0)
-        self.field_idf = np.array(
-            [float(self.idf[list(t)].sum()) for t in field_terms], dtype=np.float32
-        )
+        # Document frequency: in how many articles (any field) each term appears.
+        df = np.zeros(len(vocab), dtype=np.float32)
+        if df_count:
+            df[np.fromiter(df_count.keys(), dtype=np.int64)] = np.fromiter(
+                df_count.values(), dtype=np.float32
+            )
+        self.idf = np.log((n_articles + 1) / (df + 0.5)).astype(np.float32) + 0.1
+        self.max_idf = float(math.log((n_articles + 1) / 0.5) + 0.1)
+        field_idf = np.bincount(owner, weights=self.idf[flat], minlength=len(field_terms))
+        self.field_idf = field_idf.astype(np.float32)
+        # Fields are stored article by article: each article's fields are one slice.
+        self.article_start = np.searchsorted(self.field_article, np.arange(len(self.articles)))
+        self.has_fields = np.bincount(self.field_article, minlength=len(self.articles)) > 0
+        body_of = np.full(len(self.articles), -1, dtype=np.int64)
+        bodies = self.field_kind == BODY
+        body_of[self.field_article[bodies]] = np.nonzero(bodies)[0]
+        self.body_of = body_of
         self.short = np.isin(self.field_kind, SHORT_FIELDS)
-        postings: dict[int, list[int]] = defaultdict(list)
-        for fid, terms in enumerate(field_terms):
-            for tid in terms:
-                postings[tid].append(fid)
-        self.postings = [np.array(postings[tid], dtype=np.int32) for tid in range(len(vocab))]
+        order = np.argsort(flat, kind="stable")
+        sorted_terms = flat[order]
+        sorted_fields = owner[order].astype(np.int32)
+        bounds = np.searchsorted(sorted_terms, np.arange(len(vocab) + 1))
+        self.postings = [sorted_fields[bounds[i] : bounds[i + 1]] for i in range(len(vocab))]
+        self._matched: dict[tuple[str, ...], Token] = {}
         self._deletes: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[str, list[int]] = defaultdict(list)
         for term, tid in vocab.items():
@@ -168,6 +199,16 @@ class LexicalIndex:
 
     def match_group(self, stems: tuple[str, ...]) -> Token:
         """One query word: its stem, or the stems of the book words it stands for."""
+        cached = self._matched.get(stems)
+        if cached is not None:
+            return cached
+        token = self._match_group(stems)
+        if len(self._matched) > 50_000:
+            self._matched.clear()
+        self._matched[stems] = token
+        return token
+
+    def _match_group(self, stems: tuple[str, ...]) -> Token:
         if len(stems) == 1:
             return self.match_stem(stems[0])
         merged: dict[int, float] = {}
@@ -198,10 +239,14 @@ class LexicalIndex:
 
     def score_tokens(self, tokens: Sequence[Token], unknown_weight: float) -> np.ndarray:
         """Scores 0..100 for every article."""
+        return self.article_scores(self.field_scores(tokens, unknown_weight))
+
+    def field_scores(self, tokens: Sequence[Token], unknown_weight: float) -> FieldScores | None:
+        """Scores of every field, and each article's body coverage (None: nothing matches).
+        Several readings of one message combine field by field before article_scores."""
         n_fields = len(self.field_article)
-        scores = np.zeros(len(self.articles), dtype=np.float32)
         if not tokens or n_fields == 0:
-            return scores
+            return None
         total = np.zeros(n_fields, dtype=np.float32)
         weight_sum = 0.0
         for token in tokens:
@@ -214,20 +259,48 @@ class LexicalIndex:
             best_idf = [float(self.idf[tid]) for tid, sim in token.matches if sim == best_sim]
             weight = min(best_idf) if "+" not in token.stem else sum(best_idf) / len(best_idf)
             weight_sum += weight
+            if len(token.matches) == 1:
+                tid, sim = token.matches[0]
+                total[self.postings[tid]] += sim * weight
+                continue
             contrib = np.zeros(n_fields, dtype=np.float32)
             for tid, sim in token.matches:  # ascending similarity: the best match wins
                 posting = self.postings[tid]
                 contrib[posting] = np.maximum(contrib[posting], sim * weight)
             total += contrib
         if weight_sum <= 0:
-            return scores
+            return None
         q_cov = total / weight_sum
         f_cov = np.minimum(1.0, total / np.maximum(self.field_idf, 1e-6))
-        field_scores = np.where(self.short, q_cov * (0.55 + 0.45 * f_cov), q_cov)
-        field_scores *= self.field_weight
-        np.maximum.at(scores, self.field_article, field_scores)
-        body = self.field_kind == BODY
-        body_support = np.zeros(len(self.articles), dtype=np.float32)
-        np.maximum.at(body_support, self.field_article[body], q_cov[body])
-        scores = np.minimum(1.0, scores + 0.08 * body_support)
-        return scores * 100.0
+        fields = np.where(self.short, q_cov * (0.55 + 0.45 * f_cov), q_cov) * self.field_weight
+        body = np.zeros(len(self.articles), dtype=np.float32)
+        has_body = self.body_of >= 0
+        body[has_body] = q_cov[self.body_of[has_body]]
+        return FieldScores(fields=fields, body=body)
+
+    def article_scores(self, scored: FieldScores | None) -> np.ndarray:
+        """Scores 0..100 for every article: its best field, corroborated by its body."""
+        scores = np.zeros(len(self.articles), dtype=np.float32)
+        if scored is None:
+            return scores
+        starts = self.article_start[self.has_fields]
+        scores[self.has_fields] = np.maximum.reduceat(scored.fields, starts)
+        return np.minimum(1.0, scores + 0.08 * scored.body) * 100.0
+
+
+@dataclass(frozen=True)
+class FieldScores:
+    """A reading's score per field, and per article how much of it the body covers."""
+
+    fields: np.ndarray
+    body: np.ndarray
+
+    def scaled(self, factor: float) -> FieldScores:
+        """The same reading, discounted."""
+        return FieldScores(fields=self.fields * factor, body=self.body * factor)
+
+    def best(self, other: FieldScores) -> FieldScores:
+        """Field by field, the better of two readings."""
+        return FieldScores(
+            fields=np.maximum(self.fields, other.fields), body=np.maximum(self.body, other.body)
+        )

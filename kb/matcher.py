@@ -102,20 +102,27 @@ class Matcher:
         transliteration repair) and its best sentence, for the semantic stage.
         """
         cfg = self.config
-        reading, tokens = self.lexical.read(text)
-        scores = self.lexical.score_tokens(tokens, cfg.unknown_weight)
+        index = self.lexical
+        reading, tokens = index.read(text)
+        fields = index.field_scores(tokens, cfg.unknown_weight)
         best_part, best_part_score = reading, -1.0
         parts = sentences(reading)
         if len(parts) > 1:
+            # Each sentence on its own, a little discounted; combined field by field so that
+            # the articles are reduced once.
             for part in sorted(parts, key=len, reverse=True)[: cfg.max_sentences]:
-                part_tokens = self.lexical.tokens(part)
-                if len(part_tokens) >= 2:
-                    part_scores = self.lexical.score_tokens(part_tokens, cfg.unknown_weight)
-                    top = float(part_scores.max(initial=0.0))
-                    if top > best_part_score:
-                        best_part, best_part_score = part, top
-                    scores = np.maximum(scores, part_scores * cfg.sentence_penalty)
-        return scores, reading, best_part
+                part_tokens = index.tokens(part)
+                if len(part_tokens) < 2:
+                    continue
+                part_fields = index.field_scores(part_tokens, cfg.unknown_weight)
+                if part_fields is None:
+                    continue
+                part_fields = part_fields.scaled(cfg.sentence_penalty)
+                top = float(part_fields.fields.max(initial=0.0))
+                if top > best_part_score:
+                    best_part, best_part_score = part, top
+                fields = part_fields if fields is None else fields.best(part_fields)
+        return index.article_scores(fields), reading, best_part
 
     def semantic_scores(self, texts: Sequence[str]) -> np.ndarray | None:
         """Cosine similarity of the message to each article's title, questions and aliases:
@@ -170,3 +177,4 @@ def default_cache_path(kb_dir: Path, data_dir: Path) -> Path:
 
     digest = hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:12]
     return data_dir / f"kb-embeddings-{digest}.npz"
+

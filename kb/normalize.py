@@ -68,7 +68,8 @@ _TRANSLIT_MAP = dict(_TRANSLIT)
 
 # Words: letters and digits; a dot or underscore inside keeps "5.2", "server.log",
 # "listen_addresses" whole, a hyphen splits "компании-интегратора" but not "0x8009-16".
-_WORD = re.compile(r"[0-9a-zа-я]+(?:[._][0-9a-zа-я]+|-[0-9]+)*", re.IGNORECASE)
+_WORD = re.compile(r"[0-9a-zа-яё]+(?:[._][0-9a-zа-яё]+|-[0-9]+)*")  # on lower-cased text
+WORD_RE = _WORD
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 
@@ -118,9 +119,23 @@ def is_stop(word: str) -> bool:
     return word in STOP_RU or word in STOP_EN or len(word) == 1
 
 
+_TERMS: dict[str, str] = {}
+
+
+def term(word: str) -> str:
+    """The stem of a content word, or "" for a stop word (cached: indexing calls it a lot)."""
+    found = _TERMS.get(word)
+    if found is None:
+        plain = word.replace("ё", "е")
+        found = "" if is_stop(plain) else stem(plain)
+        if len(_TERMS) < 500_000:
+            _TERMS[word] = found
+    return found
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order."""
-    return [stem(w) for w in words(text) if not is_stop(w)]
+    return [t for t in map(term, words(text)) if t]
 
 
 def has_cyrillic(text: str) -> bool:

@@ -79,6 +79,8 @@ class Matcher:
         self.embedder = embedder
         self._vectors: np.ndarray | None = None
         self._vector_article: np.ndarray | None = None
+        self._vector_owners = np.zeros(0, dtype=np.int32)
+        self._vector_starts = np.zeros(0, dtype=np.int64)
         if embedder is not None:
             texts: list[str] = []
             owners: list[int] = []
@@ -89,6 +91,9 @@ class Matcher:
             store = cache or EmbeddingCache(None)
             self._vectors = store.embed(embedder, texts)
             self._vector_article = np.array(owners, dtype=np.int32)
+            self._vector_owners, self._vector_starts = np.unique(
+                self._vector_article, return_index=True
+            )
 
     @property
     def semantic(self) -> bool:
@@ -132,11 +137,13 @@ class Matcher:
         queries = self.embedder.embed_queries(list(dict.fromkeys(texts)))
         cos = (self._vectors @ queries.T).max(axis=1)
         best = np.full(len(self.articles), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._vector_article, cos)
+        # Vectors are stored article by article: one slice per article.
+        best[self._vector_owners] = np.maximum.reduceat(cos, self._vector_starts)
         return best
 
-    def rank(self, text: str) -> list[Result]:
-        """Every article with its combined score, best first (no threshold, no chatter)."""
+    def rank(self, text: str, limit: int | None = None) -> list[Result]:
+        """The best `limit` articles (all by default) with their combined scores, best first
+        (no threshold, no chatter)."""
         if not self.articles:
             return []
         cfg = self.config
@@ -147,7 +154,11 @@ class Matcher:
         else:
             sem100 = np.clip(semantic / cfg.semantic_full, 0.0, 1.0) * 100.0
             combined = (1 - cfg.semantic_weight) * lexical + cfg.semantic_weight * sem100
-        order = np.argsort(-combined, kind="stable")
+        if limit is not None and limit < len(combined):
+            head = np.argpartition(-combined, limit)[:limit]
+            order = head[np.argsort(-combined[head], kind="stable")]
+        else:
+            order = np.argsort(-combined, kind="stable")
         return [
             Result(
                 article=self.articles[i],
@@ -166,8 +177,8 @@ class Matcher:
         chatter = classify(text)
         if chatter is not None:
             return Outcome(query=text, chatter=chatter)
-        ranked = self.rank(text)
-        passing = [r for r in ranked[:top] if r.score >= self.config.threshold]
+        ranked = self.rank(text, limit=top)
+        passing = [r for r in ranked if r.score >= self.config.threshold]
         return Outcome(query=text, results=passing)
 
 

@@ -37,7 +37,9 @@ from kb.semantic import load_embedder  # noqa: E402
 
 def queries() -> list[str]:
     path = ROOT / "bench" / "data" / "kb_questions_test.jsonl"
-    return [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line
+    ]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -63,7 +65,9 @@ def generate(n: int, seed: int = 7) -> list[Article]:
     """A large knowledge base in the shipped one's language: sentences and words recombined."""
     rng = random.Random(seed)
     shipped = load_dir(DEFAULT_KB_DIR).articles
-    sentences = [s.strip() for a in shipped for s in a.body.replace("\n", " ").split(". ") if s.strip()]
+    sentences = [
+        s.strip() for a in shipped for s in a.body.replace("\n", " ").split(". ") if s.strip()
+    ]
     words = sorted({w for s in sentences for w in s.split() if w.isalpha() and len(w) > 3})
     out = []
     for i in range(n):
@@ -71,8 +75,11 @@ def generate(n: int, seed: int = 7) -> list[Article]:
         questions = tuple(" ".join(rng.sample(words, rng.randint(4, 8))) + "?" for _ in range(3))
         body = ". ".join(rng.sample(sentences, 12))
         tags = tuple(rng.sample(words, 4))
-        out.append(Article(id=f"gen-{i}", title=title, lang="ru", body=body, tags=tags,
-                           questions=questions))
+        out.append(
+            Article(
+                id=f"gen-{i}", title=title, lang="ru", body=body, tags=tags, questions=questions
+            )
+        )
     return out
 
 
@@ -89,8 +96,9 @@ def startup_seconds(kb_dir: Path, data_dir: Path) -> float:
     )
     runs = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        )
         runs.append(float(out.stdout.strip().splitlines()[-1]))
     return round(statistics.median(runs), 2)
 
@@ -98,8 +106,11 @@ def startup_seconds(kb_dir: Path, data_dir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--no-semantic-10k", action="store_true",
-                        help="skip embedding the generated knowledge base (takes minutes)")
+    parser.add_argument(
+        "--no-semantic-10k",
+        action="store_true",
+        help="skip embedding the generated knowledge base (takes minutes)",
+    )
     args = parser.parse_args()
     items = queries()
     figures: dict[str, object] = {"queries": len(items)}

@@ -85,7 +85,7 @@ class Matcher:
             texts: list[str] = []
             owners: list[int] = []
             for idx, article in enumerate(self.articles):
-                for text in (article.title, *article.questions, *article.aliases):
+                for text in self._semantic_texts(article):
                     texts.append(text)
                     owners.append(idx)
             store = cache or EmbeddingCache(None)
@@ -94,6 +94,14 @@ class Matcher:
             self._vector_owners, self._vector_starts = np.unique(
                 self._vector_article, return_index=True
             )
+
+    @staticmethod
+    def _semantic_texts(article: Article) -> list[str]:
+        """What of an article is embedded: title, questions, aliases, and the tags together."""
+        texts = [article.title, *article.questions, *article.aliases]
+        if article.tags:
+            texts.append(", ".join(article.tags))
+        return texts
 
     @property
     def semantic(self) -> bool:

@@ -44,7 +44,7 @@ def queries() -> list[str]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def time_queries(fn, items: list[str]) -> dict[str, float]:  # type: ignore[no-untyped-def]

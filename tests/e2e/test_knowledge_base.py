@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,7 +31,9 @@ async def test_a_question_gets_articles_and_helped_closes_the_loop(desk: Desk) -
     await desk.press(client, found, labels[0])
     article = await desk.bot_says(client, "📄", after=found["message_id"])
     last = desk.emu.messages(client, from_bot=True)[-1]
-    await desk.emu.wait_for(lambda: "👍 Помогло" in buttons(desk.emu.messages(client, from_bot=True)[-1]))
+    await desk.emu.wait_for(
+        lambda: "👍 Помогло" in buttons(desk.emu.messages(client, from_bot=True)[-1])
+    )
     last = desk.emu.messages(client, from_bot=True)[-1]
     assert all(len(text_of(m)) <= 4096 for m in desk.emu.messages(client, from_bot=True))
     assert article
@@ -49,8 +52,12 @@ async def test_not_helped_opens_a_ticket_with_the_question(desk: Desk) -> None:
     client = desk.client()
     found = await ask(desk, client, "не приходят уведомления на почту после обновления")
     await desk.press(client, found, buttons(found)[0])
-    await desk.emu.wait_for(lambda: "📝 Не помогло — открыть заявку"
-                            in buttons(desk.emu.messages(client, from_bot=True)[-1]))
+    await desk.emu.wait_for(
+        lambda: (
+            "📝 Не помогло — открыть заявку"
+            in buttons(desk.emu.messages(client, from_bot=True)[-1])
+        )
+    )
     last = desk.emu.messages(client, from_bot=True)[-1]
     await desk.press(client, last, "📝 Не помогло — открыть заявку")
     step1 = await desk.bot_says(client, "ваш вопрос уже в описании", after=last["message_id"])
@@ -74,8 +81,11 @@ async def test_not_helped_opens_a_ticket_with_the_question(desk: Desk) -> None:
 
 async def test_chatter_is_answered_in_kind_without_articles(desk: Desk) -> None:
     client = desk.client()
-    for text, reply in (("привет", "Здравствуйте! Напишите"), ("спасибо!", "Пожалуйста"),
-                        ("ghbdtn", "Здравствуйте! Напишите")):
+    for text, reply in (
+        ("привет", "Здравствуйте! Напишите"),
+        ("спасибо!", "Пожалуйста"),
+        ("ghbdtn", "Здравствуйте! Напишите"),
+    ):
         mark = desk.last_id(client)
         desk.emu.send_text(client, client, text)
         answer = await desk.bot_says(client, reply, after=mark)
@@ -112,14 +122,25 @@ async def test_another_clients_search_buttons_are_refused(desk: Desk) -> None:
     desk.emu.send_command(intruder, intruder, "/start")
     await desk.bot_says(intruder, "Здравствуйте")
     for data in ("k:o:1:0", "k:n:1:0", "k:t:1"):
-        desk.emu.push_update({"callback_query": {
-            "id": f"forged-{data}", "from": {"id": intruder, "is_bot": False, "first_name": "Пётр"},
-            "chat_instance": "x", "data": data,
-            "message": desk.emu.messages(intruder, from_bot=True)[-1],
-        }})
+        desk.emu.push_update(
+            {
+                "callback_query": {
+                    "id": f"forged-{data}",
+                    "from": {"id": intruder, "is_bot": False, "first_name": "Пётр"},
+                    "chat_instance": "x",
+                    "data": data,
+                    "message": desk.emu.messages(intruder, from_bot=True)[-1],
+                }
+            }
+        )
     await desk.emu.wait_for(
-        lambda: sum("не найдена" in (c.get("text") or "")
-                    for c in desk.emu.calls_of("answerCallbackQuery")) == 3
+        lambda: (
+            sum(
+                "не найдена" in (c.get("text") or "")
+                for c in desk.emu.calls_of("answerCallbackQuery")
+            )
+            == 3
+        )
     )
     assert not any("📄" in text_of(m) for m in desk.emu.messages(intruder))
 
@@ -161,7 +182,7 @@ async def test_article_new_drafts_a_markdown_file(desk: Desk) -> None:
     desk.engineer_command(desk.engineers[0], number, "/article new")
     notice = await desk.bot_says(desk.group, "Черновик статьи", thread_id=desk.topic(number))
     path = Path(text_of(notice).split(" в ")[1].split(". ")[0])
-    draft = path.read_text(encoding="utf-8")
+    draft = await asyncio.to_thread(path.read_text, encoding="utf-8")
     assert draft.startswith("---\nid: ticket-1001\n")
     assert "Как выгрузить реестр договоров в Excel?" in draft
     assert "меню «Экспорт» → Excel" in draft
@@ -172,14 +193,18 @@ async def test_article_new_drafts_a_markdown_file(desk: Desk) -> None:
 
 
 @pytest.fixture
-async def small_kb_desk(emu: BotApiEmulator, database_url: str, tmp_path: Path) -> AsyncIterator[tuple[Desk, Path]]:
+async def small_kb_desk(
+    emu: BotApiEmulator, database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Desk, Path]]:
     """A desk on its own copy of a few articles, watched for changes twice a second."""
     kb_dir = tmp_path / "kb"
     kb_dir.mkdir()
     for name in ("macos-client.md", "backup-restore.md"):
         shutil.copy(DEFAULT_KB_DIR / name, kb_dir / name)
     (kb_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
-    group = emu.add_group(title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True)
+    group = emu.add_group(
+        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
+    )
     settings = make_settings(emu, group, database_url, kb_dir=kb_dir, kb_reload_interval=0.3)
     bot = BotProcess(settings, emu)
     await bot.start()
@@ -191,7 +216,9 @@ async def small_kb_desk(emu: BotApiEmulator, database_url: str, tmp_path: Path) 
         await bot.stop()
 
 
-async def test_new_article_files_are_picked_up_without_a_restart(small_kb_desk: tuple[Desk, Path]) -> None:
+async def test_new_article_files_are_picked_up_without_a_restart(
+    small_kb_desk: tuple[Desk, Path],
+) -> None:
     desk, kb_dir = small_kb_desk
     client = desk.client()
     # The broken file is skipped; the good ones work.

@@ -18,12 +18,24 @@ BIN = Path(sys.executable).parent / "support-bot"
 GOOD = "---\nid: {id}\ntitle: {title}\nlang: ru\ntags: [a, b]\nquestions:\n  - {q}\n---\nТекст.\n"
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-        cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     base.update(env or {})
-    return subprocess.run([str(BIN), *args], input=stdin, env=base, cwd=cwd, text=True,
-                          capture_output=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(BIN), *args],
+        input=stdin,
+        env=base,
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_shipped_knowledge_base_is_clean() -> None:
@@ -59,13 +71,21 @@ def test_kb_check_passes_on_a_clean_folder(tmp_path: Path) -> None:
 
 
 def test_kb_search_reads_queries_from_stdin_as_json_lines(tmp_path: Path) -> None:
-    result = run("kb", "search", "--top", "2",
-                 stdin="как работать на макбуке\nспасибо\nthe system is very slow\n",
-                 env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    result = run(
+        "kb",
+        "search",
+        "--top",
+        "2",
+        stdin="как работать на макбуке\nспасибо\nthe system is very slow\n",
+        env={"DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["query"] for line in lines] == [
-        "как работать на макбуке", "спасибо", "the system is very slow",
+        "как работать на макбуке",
+        "спасибо",
+        "the system is very slow",
     ]
     assert lines[0]["results"][0]["id"] == "macos-client"
     assert set(lines[0]["results"][0]) == {"id", "title", "score"}
@@ -87,15 +107,35 @@ def test_kb_search_sees_aliases_learnt_by_the_bot(tmp_path: Path) -> None:
         engine = create_engine(url)
         await run_migrations(engine)
         async with create_sessionmaker(engine)() as session, session.begin():
-            await repo.add_alias(session, article_id="slow-performance", text=wording,
-                                 ticket_id=None, created_by=None, now=datetime.now(UTC))
+            await repo.add_alias(
+                session,
+                article_id="slow-performance",
+                text=wording,
+                ticket_id=None,
+                created_by=None,
+                now=datetime.now(UTC),
+            )
         await engine.dispose()
 
-    before = run("kb", "search", "--json", "--no-semantic", wording,
-                 env={"DATABASE_URL": url, "DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    before = run(
+        "kb",
+        "search",
+        "--json",
+        "--no-semantic",
+        wording,
+        env={"DATABASE_URL": url, "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+    )
     asyncio.run(teach())
-    after = run("kb", "search", "--json", "--no-semantic", wording,
-                env={"DATABASE_URL": url, "DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    after = run(
+        "kb",
+        "search",
+        "--json",
+        "--no-semantic",
+        wording,
+        env={"DATABASE_URL": url, "DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+    )
     first_before = (json.loads(before.stdout)["results"] or [{"id": None}])[0]["id"]
     assert first_before != "slow-performance"
     assert json.loads(after.stdout)["results"][0]["id"] == "slow-performance"

@@ -25,7 +25,7 @@ from telegram.request import HTTPXRequest
 from bot import relay
 from bot.config import Settings
 from bot.context import Desk, DeskApp, DeskContext
-from bot.handlers import client, kb, operator, registration
+from bot.handlers import client, kb, lifecycle, operator, registration
 from bot.processor import PerChatUpdateProcessor
 from bot.texts import t
 from desk.clock import Clock, SystemClock
@@ -39,6 +39,8 @@ ENGINEER_COMMANDS = (
     "take",
     "type",
     "priority",
+    "solve",
+    "ask",
     "close",
     "reopen",
     "info",
@@ -102,6 +104,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         _redeliver, interval=settings.redelivery_interval, first=2, name="redeliver"
     )
     app.job_queue.run_repeating(
+        lifecycle.sweep,  # type: ignore[arg-type]
+        interval=settings.sweep_interval,
+        first=settings.sweep_interval,
+        name="lifecycle-sweep",
+    )
+    app.job_queue.run_repeating(
         kb.watch_files,  # type: ignore[arg-type]
         interval=settings.kb_reload_interval,
         first=settings.kb_reload_interval,
@@ -137,6 +145,9 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     )
     app.add_handler(CallbackQueryHandler(private_buttons(client.ticket_buttons), pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(private_buttons(kb.buttons), pattern=r"^k:"))
+    app.add_handler(
+        CallbackQueryHandler(private_buttons(lifecycle.client_buttons), pattern=r"^c:")
+    )
     app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
 
     # Engineer commands act only in the operator group.
@@ -147,6 +158,8 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operators))
     app.add_handler(CommandHandler("info", operator.info, filters=operators))
     app.add_handler(CommandHandler("note", operator.note, filters=operators))
+    app.add_handler(CommandHandler("solve", lifecycle.solve, filters=operators))
+    app.add_handler(CommandHandler("ask", lifecycle.ask, filters=operators))
     app.add_handler(CommandHandler("article", kb.link_article, filters=operators))
     app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operators))
     app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operators))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from desk.calendar import BusinessCalendar
 from kb.articles import DEFAULT_KB_DIR
 from kb.matcher import MatcherConfig
 
@@ -34,7 +36,49 @@ class DeskSettings(BaseSettings):
     kb_semantic: bool = True
     kb_threshold: float = Field(default=DEFAULT_MATCHER.threshold, ge=0, le=100)
     kb_reload_interval: float = Field(default=10.0, gt=0)
+    autoclose_business_days: int = Field(default=5, ge=1, le=60)
+    reopen_days: int = Field(default=30, ge=0, le=365)
+    work_hours: str = Field(default="09:00-18:00")
+    desk_days_off: Annotated[frozenset[date], NoDecode] = frozenset()
+    desk_working_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+
+    @field_validator("desk_days_off", "desk_working_days", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return frozenset(
+                    date.fromisoformat(part.strip())
+                    for part in value.replace(";", ",").split(",")
+                    if part.strip()
+                )
+            except ValueError as exc:
+                raise ValueError("dates are YYYY-MM-DD, separated by commas") from exc
+        return value
+
+    @field_validator("work_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        try:
+            start, end = (time.fromisoformat(p.strip()) for p in value.split("-"))
+        except ValueError as exc:
+            raise ValueError("WORK_HOURS is like 09:00-18:00") from exc
+        if end <= start:
+            raise ValueError("WORK_HOURS must end after it starts")
+        return value
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The desk's business days and working hours."""
+        start, end = (time.fromisoformat(p.strip()) for p in self.work_hours.split("-"))
+        return BusinessCalendar(
+            zone=self.zone,
+            work_start=start,
+            work_end=end,
+            extra_days_off=self.desk_days_off,
+            extra_working_days=self.desk_working_days,
+        )
 
     @field_validator("timezone")
     @classmethod
@@ -76,6 +120,9 @@ class Settings(DeskSettings):
         default=15.0, gt=0, description="First retry delay of a postponed message; doubles."
     )
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
+    sweep_interval: float = Field(
+        default=60.0, gt=0, description="Seconds between sweeps for reminders and auto-close."
+    )
 
     @field_validator("bot_token")
     @classmethod

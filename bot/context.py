@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from desk.calendar import BusinessCalendar
 from desk.clock import Clock, SystemClock
 from kb.service import KnowledgeBase
 
@@ -34,6 +35,7 @@ class Desk:
         self.bot_username = ""
         self._ticket_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.background: list[asyncio.Task[None]] = []
+        self._calendar: BusinessCalendar | None = None
 
     def configure(
         self,
@@ -65,6 +67,13 @@ class Desk:
     def operator_chat_id(self) -> int:
         """The engineers' group."""
         return self.settings.operator_chat_id
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """Business days and working hours."""
+        if self._calendar is None:
+            self._calendar = self.settings.calendar
+        return self._calendar
 
     @property
     def op_lang(self) -> str:

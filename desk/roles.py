@@ -25,9 +25,11 @@ ENGINEER_ACTIONS = frozenset(
         Action.REOPEN,
         Action.NOTE,
         Action.REPLY,
+        Action.SOLVE,
+        Action.ASK,
     }
 )
-CLIENT_ACTIONS = frozenset({Action.CLIENT_MESSAGE})
+CLIENT_ACTIONS = frozenset({Action.CLIENT_MESSAGE, Action.CONFIRM, Action.REJECT, Action.REOPEN})
 
 
 def role_in_chat(

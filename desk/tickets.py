@@ -76,6 +76,11 @@ class Action(StrEnum):
     NOTE = "note"
     REPLY = "reply"
     CLIENT_MESSAGE = "client_message"
+    SOLVE = "solve"  # an engineer proposes a solution: wait for the client's confirmation
+    ASK = "ask"  # an engineer needs more information: wait for the client
+    CONFIRM = "confirm"  # the client says the solution works
+    REJECT = "reject"  # the client says it does not
+    AUTO_CLOSE = "auto_close"  # the client stayed silent for the set business days
 
 
 class TransitionError(ValueError):
@@ -90,6 +95,8 @@ class TransitionError(ValueError):
 # Which actions each status allows, and the status the action leads to (None: unchanged).
 _TRANSITIONS: dict[Status, dict[Action, Status | None]] = {
     Status.NEW: {
+        Action.SOLVE: Status.WAITING,
+        Action.ASK: Status.WAITING,
         Action.TAKE: Status.IN_PROGRESS,
         Action.SET_TYPE: None,
         Action.SET_PRIORITY: None,
@@ -99,6 +106,8 @@ _TRANSITIONS: dict[Status, dict[Action, Status | None]] = {
         Action.CLIENT_MESSAGE: None,
     },
     Status.IN_PROGRESS: {
+        Action.SOLVE: Status.WAITING,
+        Action.ASK: Status.WAITING,
         Action.TAKE: None,
         Action.SET_TYPE: None,
         Action.SET_PRIORITY: None,
@@ -116,6 +125,11 @@ _TRANSITIONS: dict[Status, dict[Action, Status | None]] = {
         Action.REPLY: None,
         # The client answered: the ball is back with the engineers.
         Action.CLIENT_MESSAGE: Status.IN_PROGRESS,
+        Action.SOLVE: None,
+        Action.ASK: None,
+        Action.CONFIRM: Status.CLOSED,
+        Action.REJECT: Status.IN_PROGRESS,
+        Action.AUTO_CLOSE: Status.CLOSED,
     },
     Status.CLOSED: {
         Action.REOPEN: Status.IN_PROGRESS,

@@ -196,4 +196,3 @@ def default_cache_path(kb_dir: Path, data_dir: Path) -> Path:
 
     digest = hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:12]
     return data_dir / f"kb-embeddings-{digest}.npz"
-

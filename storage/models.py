@@ -93,6 +93,19 @@ class Ticket(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_client_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Waiting for the client: why ("solution" or "question"), since when, and the clock.
+    waiting_kind: Mapped[str | None] = mapped_column(String(16))
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    autoclose_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # engineer, confirmed (by the client) or auto (silence).
+    close_reason: Mapped[str | None] = mapped_column(String(16))
+    csat: Mapped[int | None] = mapped_column(Integer)
+    csat_comment: Mapped[str | None] = mapped_column(Text)
+    csat_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A new ticket opened for a closed one whose reopening window had passed.
+    parent_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class TicketMessage(Base):
@@ -152,6 +165,8 @@ class Draft(Base):
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The knowledge-base search that led to this ticket ("not helped"), if any.
     kb_search_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The closed ticket this one continues, if any.
+    parent_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import serve
 from bot.config import Settings
+from desk.clock import Clock
 from emulator import BotApiEmulator
 
 TOKEN = "123456:TEST-token"
@@ -70,9 +71,12 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 class BotProcess:
     """The real application, started exactly as ``support-bot run`` starts it."""
 
-    def __init__(self, settings: Settings, emu: BotApiEmulator) -> None:
+    def __init__(
+        self, settings: Settings, emu: BotApiEmulator, clock: Clock | None = None
+    ) -> None:
         self.settings = settings
         self.emu = emu
+        self.clock = clock
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -80,7 +84,7 @@ class BotProcess:
         """Starts polling and waits until the bot asks for updates."""
         self._stop = asyncio.Event()
         polls_before = len(self.emu.calls_of("deleteWebhook"))
-        self._task = asyncio.create_task(serve(self.settings, stop=self._stop))
+        self._task = asyncio.create_task(serve(self.settings, stop=self._stop, clock=self.clock))
         await self.emu.wait_for(
             lambda: (
                 (self._task is not None and self._task.done())

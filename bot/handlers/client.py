@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot import keyboards, relay, render
 from bot.context import DeskContext
-from bot.handlers import kb, registration
+from bot.handlers import kb, lifecycle, registration
 from bot.handlers.common import answer, edit_or_send, schedule_album, touch_client
 from bot.texts import t
 from desk.tickets import Action, Status, allowed, apply, format_number
@@ -173,9 +173,8 @@ async def ticket_buttons(update: Update, context: DeskContext) -> None:
     elif action == "write":
         await answer(query)
         if ticket.status == Status.CLOSED:
-            await context.bot.send_message(
-                client.id, t(lang, "tickets.write_closed", number=format_number(ticket.number))
-            )
+            # Writing to a closed ticket reopens it within the window, else offers a new one.
+            await lifecycle.reopen_or_continue(update, context, client, ticket, message=None)
             return
         async with desk.tx() as session:
             row = await repo.get_client(session, client_id=client.id)
@@ -245,9 +244,13 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
         await registration.on_message(update, context, client, draft)
         return
     if replied is not None:
-        # A reply to a closed ticket: start a new one with this message.
-        intro = t(client.language, "relay.closed_ticket", number=format_number(replied.number))
-        await registration.start_registration(update, context, prefill=message, intro=intro)
+        # A reply to a closed ticket: a comment on its rating, or the client reopens it
+        # (within the window) or continues it in a new ticket.
+        reply_id = message.reply_to_message.message_id if message.reply_to_message else None
+        if replied.csat_message_id is not None and reply_id == replied.csat_message_id:
+            await lifecycle.save_comment(context, client, replied, message)
+            return
+        await lifecycle.reopen_or_continue(update, context, client, replied, message=message)
         return
     # No ticket to go to: the knowledge base answers first.
     await kb.answer_question(update, context, client, message)
@@ -283,16 +286,26 @@ async def relay_to_ticket(
         assert fresh_ticket is not None
         fresh_ticket.last_client_message_at = now
         fresh_ticket.updated_at = now
+        answered = False
         if allowed(Status(fresh_ticket.status), Action.CLIENT_MESSAGE):
-            fresh_ticket.status = apply(
-                Status(fresh_ticket.status), Action.CLIENT_MESSAGE
-            ).after.value
+            outcome = apply(Status(fresh_ticket.status), Action.CLIENT_MESSAGE)
+            fresh_ticket.status = outcome.after.value
+            if outcome.changed:
+                # The client answered: the waiting clock stops, the engineers are on it again.
+                answered = True
+                lifecycle.clear_waiting(fresh_ticket)
         fresh_client = await repo.get_client(session, client_id=client.id)
         assert fresh_client is not None
         show_number = announce and fresh_client.shown_ticket_id != ticket.id
         fresh_client.active_ticket_id = ticket.id
         fresh_client.shown_ticket_id = ticket.id
     await _acknowledge(context, client, ticket, message, show_number=show_number)
+    if answered:
+        number = format_number(ticket.number)
+        await relay.post_to_thread(
+            context.bot, desk, ticket.id, t(desk.op_lang, "op.client_answered", number=number)
+        )
+        await relay.refresh_thread(context.bot, desk, ticket.id)
     if info.media_group_id:
         schedule_album(context, info.media_group_id)
         return

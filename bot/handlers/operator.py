@@ -127,6 +127,9 @@ async def _transition(
             row.assignee_name = engineer_name(user)
         if outcome.after is Status.CLOSED:
             row.closed_at = now
+            row.close_reason = "engineer"
+            row.waiting_kind = None
+            row.waiting_since = row.remind_at = row.autoclose_at = None
         elif action is Action.REOPEN:
             row.closed_at = None
         ticket = row
@@ -186,6 +189,9 @@ async def close(update: Update, context: DeskContext) -> None:
     await message.reply_text(notice)
     await relay.refresh_thread(context.bot, desk, updated.id)
     await _tell_client(context, updated, "client.closed")
+    from bot.handlers.lifecycle import ask_rating
+
+    await ask_rating(context.bot, desk, updated)
 
 
 async def reopen(update: Update, context: DeskContext) -> None:

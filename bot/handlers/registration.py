@@ -41,6 +41,7 @@ async def start_registration(
     prefill_item: tuple[int, str] | None = None,
     intro: str | None = None,
     kb_search_id: int | None = None,
+    parent_ticket_id: int | None = None,
 ) -> None:
     """Starts a new draft, optionally with the client's message (or a message id and its
     text, from a knowledge-base search) as the start of its description."""
@@ -51,6 +52,7 @@ async def start_registration(
             session, client_id=client.id, step=Step.TYPE, now=desk.clock.now()
         )
         draft.kb_search_id = kb_search_id
+        draft.parent_ticket_id = parent_ticket_id
         if prefill is not None:
             await _add_item(session, client.id, prefill)
         elif prefill_item is not None:
@@ -373,6 +375,7 @@ async def _confirmed(
                     now=now,
                 )
             )
+        ticket.parent_ticket_id = draft.parent_ticket_id
         if draft.kb_search_id is not None:
             search = await repo.get_search(session, search_id=draft.kb_search_id)
             if search is not None and search.client_id == client.id:

@@ -271,4 +271,47 @@ TEXTS: dict[str, str] = {
         "<b>Frequent questions without a good answer:</b>\n{unanswered}"
     ),
     "op.kbstats_empty": "—",
+    # --- lifecycle
+    "op.solve_sent": "✅ The solution was sent. Without an answer ticket {number} closes by "
+    "itself on {date} (with a reminder one business day before).",
+    "op.ask_sent": "❓ The question was sent. Without an answer ticket {number} closes by itself "
+    "on {date}.",
+    "op.client_confirmed": "🟢 The client confirmed the solution: ticket {number} is closed.",
+    "op.client_rejected": "🔴 The client says the solution did not help. Ticket {number} is "
+    "back in progress.",
+    "op.autoclosed": "🟢 Ticket {number} closed automatically: no answer from the client for "
+    "{days} business days.",
+    "op.client_reopened": "🔵 The client reopened ticket {number}.",
+    "op.client_answered": "🟡 The client answered: ticket {number} is back in progress.",
+    "op.csat": "⭐ The client's rating: {stars} ({rating}/5)",
+    "op.csat_comment": "💬 The client's comment on the rating: {comment}",
+    "op.parent": "\nContinues ticket {parent}",
+    "client.solution": "💡 <b>{number}</b> · the engineer proposes a solution:\n\n{text}\n\n"
+    "Has your question been solved?",
+    "client.solution_plain": "💡 The engineer considers ticket <b>{number}</b> solved. Is it?",
+    "client.question": "❓ <b>{number}</b> · the engineer needs information:\n\n{text}\n\n"
+    "Answer with a message and the work goes on.",
+    "client.question_plain": "❓ The engineer needs more information on ticket <b>{number}</b>. "
+    "Please answer with a message.",
+    "client.yes": "👍 Yes, solved",
+    "client.no": "👎 No, not solved",
+    "client.confirmed": "🟢 Thank you! Ticket <b>{number}</b> is closed.",
+    "client.rejected": "Understood. Ticket <b>{number}</b> is back in progress: write what is "
+    "still wrong.",
+    "client.reminder": "⏰ We are waiting for your answer on ticket <b>{number}</b>. Without it, "
+    "the ticket closes automatically on {date}.",
+    "client.autoclosed": "🟢 Ticket <b>{number}</b> closed automatically: no answer for {days} "
+    "business days. If the question remains, press Reopen or just reply to this message "
+    "(within {reopen} days).",
+    "client.reopen": "🔄 Reopen",
+    "client.reopened_by_you": "🔵 Ticket <b>{number}</b> is open again; the engineers see it.",
+    "client.reopen_expired": "Ticket <b>{number}</b> was closed more than {days} days ago and "
+    "cannot be reopened. Let's open a new one that refers to {number}.\n"
+    "Step 1 of 3. Choose the kind of request (or /cancel):",
+    "client.rate": "Please rate how we solved ticket <b>{number}</b>:",
+    "client.rated": "Thank you for the rating! To add a comment, reply to this message.",
+    "client.comment_saved": "Thank you, your comment was passed to the support team.",
+    "client.not_waiting": "This question is no longer current: ticket <b>{number}</b> is "
+    '"{status}".',
+    "tickets.parent": "\nContinues ticket {parent}",
 }

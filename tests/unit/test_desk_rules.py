@@ -99,10 +99,25 @@ def test_role_depends_on_where_one_writes(
 
 
 def test_clients_cannot_do_engineer_actions() -> None:
-    for action in (Action.TAKE, Action.CLOSE, Action.REOPEN, Action.NOTE, Action.SET_TYPE):
+    for action in (Action.TAKE, Action.CLOSE, Action.NOTE, Action.SET_TYPE, Action.SOLVE):
         assert not may(Role.CLIENT, action)
         assert may(Role.ENGINEER, action)
+    # Both may reopen: the client within the reopening window, by writing or a button.
+    assert may(Role.CLIENT, Action.REOPEN) and may(Role.ENGINEER, Action.REOPEN)
+    assert may(Role.CLIENT, Action.CONFIRM) and not may(Role.ENGINEER, Action.CONFIRM)
     assert not may(Role.NOBODY, Action.CLIENT_MESSAGE)
+
+
+def test_solve_and_ask_wait_for_the_client_who_confirms_or_rejects() -> None:
+    assert apply(Status.IN_PROGRESS, Action.SOLVE).after == Status.WAITING
+    assert apply(Status.NEW, Action.ASK).after == Status.WAITING
+    assert apply(Status.WAITING, Action.CONFIRM).after == Status.CLOSED
+    assert apply(Status.WAITING, Action.REJECT).after == Status.IN_PROGRESS
+    assert apply(Status.WAITING, Action.AUTO_CLOSE).after == Status.CLOSED
+    # Only a waiting ticket closes by itself or by the client's confirmation.
+    for status in (Status.NEW, Status.IN_PROGRESS, Status.CLOSED):
+        assert not allowed(status, Action.AUTO_CLOSE)
+        assert not allowed(status, Action.CONFIRM)
 
 
 @pytest.mark.parametrize(

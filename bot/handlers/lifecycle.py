@@ -1,0 +1,518 @@
+"""A ticket's life after the first answer: a proposed solution the client confirms, a
+question the client answers, reminders and auto-close after business days of silence,
+reopening, and the client's rating."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import relay, render
+from bot.context import Desk, DeskContext
+from bot.handlers.common import answer, touch_client
+from bot.handlers.operator import _event, _ticket_or_explain
+from bot.texts import t
+from desk.lifecycle import can_reopen, valid_rating, waiting_clock
+from desk.tickets import Action, Status, TransitionError, apply, format_number
+from storage import repo
+from storage.models import Client, Ticket
+
+logger = logging.getLogger(__name__)
+
+
+def _confirm_buttons(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "client.yes"), callback_data=f"c:y:{ticket_id}"),
+                InlineKeyboardButton(t(lang, "client.no"), callback_data=f"c:n:{ticket_id}"),
+            ]
+        ]
+    )
+
+
+def _reopen_button(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "client.reopen"), callback_data=f"c:r:{ticket_id}")]]
+    )
+
+
+def _rating_buttons(ticket_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("⭐" * n, callback_data=f"c:s:{ticket_id}:{n}")
+                for n in range(1, 6)
+            ]
+        ]
+    )
+
+
+# --- engineers: /solve and /ask ---------------------------------------------------------
+
+
+async def solve(update: Update, context: DeskContext) -> None:
+    """/solve [text]: proposes a solution and asks the client to confirm it."""
+    await _wait_for_client(update, context, kind="solution")
+
+
+async def ask(update: Update, context: DeskContext) -> None:
+    """/ask [text]: asks the client for information and waits for the answer."""
+    await _wait_for_client(update, context, kind="question")
+
+
+async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    desk = context.desk
+    lang = desk.op_lang
+    ticket = await _ticket_or_explain(update, context)
+    if ticket is None:
+        return
+    action = Action.SOLVE if kind == "solution" else Action.ASK
+    try:
+        outcome = apply(Status(ticket.status), action)
+    except TransitionError:
+        await message.reply_text(
+            t(
+                lang,
+                "op.not_allowed",
+                number=format_number(ticket.number),
+                status=render.status_label(lang, ticket.status),
+            )
+        )
+        return
+    text = message.text.partition(" ")[2].strip() if message.text else ""
+    now = desk.clock.now()
+    clock = waiting_clock(desk.calendar, now, desk.settings.autoclose_business_days)
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        row.status = outcome.after.value
+        row.waiting_kind = kind
+        row.waiting_since = now
+        row.remind_at = clock.remind_at
+        row.reminded_at = None
+        row.autoclose_at = clock.close_at
+        row.updated_at = now
+        ticket = row
+    client = await relay.client_of(desk, ticket)
+    number = format_number(ticket.number)
+    if kind == "solution":
+        body = (
+            t(client.language, "client.solution", number=number, text=text)
+            if text
+            else t(client.language, "client.solution_plain", number=number)
+        )
+        markup: InlineKeyboardMarkup | None = _confirm_buttons(client.language, ticket.id)
+    else:
+        body = (
+            t(client.language, "client.question", number=number, text=text)
+            if text
+            else t(client.language, "client.question_plain", number=number)
+        )
+        markup = None
+    sent = await relay.send_to_client(
+        context.bot, desk, client.id, body, ticket_id=ticket.id, reply_markup=markup
+    )
+    await _event(desk, ticket, body, message.from_user, message)
+    if sent is None:
+        await relay.post_to_thread(context.bot, desk, ticket.id, t(lang, "op.client_blocked"))
+    date = render.fmt_dt(clock.close_at, desk.settings.zone)
+    key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
+    await message.reply_text(t(lang, key, number=number, date=date))
+    await relay.refresh_thread(context.bot, desk, ticket.id)
+
+
+# --- clients: buttons -------------------------------------------------------------------
+
+
+async def client_buttons(update: Update, context: DeskContext) -> None:
+    """``c:`` buttons: confirm or reject a solution, reopen, rate."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    desk = context.desk
+    client = await touch_client(update, desk)
+    lang = client.language
+    parts = query.data.split(":")
+    try:
+        action, ticket_id = parts[1], int(parts[2])
+        value = int(parts[3]) if len(parts) > 3 else 0
+    except (IndexError, ValueError):
+        await answer(query)
+        return
+    async with desk.tx() as session:
+        ticket = await repo.get_ticket_for_client(
+            session, ticket_id=ticket_id, client_id=client.id
+        )
+    if ticket is None:
+        await answer(query, t(lang, "tickets.not_found"), alert=True)
+        return
+    number = format_number(ticket.number)
+    if action in ("y", "n"):
+        await answer(query)
+        if ticket.status != Status.WAITING:
+            await context.bot.send_message(
+                client.id,
+                t(
+                    lang,
+                    "client.not_waiting",
+                    number=number,
+                    status=render.status_label(lang, ticket.status),
+                ),
+            )
+            return
+        await _drop_buttons(query)
+        if action == "y":
+            await close_ticket(context, ticket, action=Action.CONFIRM, reason="confirmed")
+        else:
+            await _reject(context, client, ticket)
+    elif action == "r":
+        await answer(query)
+        await reopen_or_continue(update, context, client, ticket, message=None)
+    elif action == "s" and valid_rating(value):
+        await answer(query)
+        await _rate(context, client, ticket, value, query.message)
+    else:
+        await answer(query)
+
+
+async def _drop_buttons(query) -> None:  # type: ignore[no-untyped-def]
+    try:
+        await query.edit_message_reply_markup(None)
+    except Exception:
+        pass
+
+
+async def _reject(context: DeskContext, client: Client, ticket: Ticket) -> None:
+    desk = context.desk
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        try:
+            row.status = apply(Status(row.status), Action.REJECT).after.value
+        except TransitionError:
+            return
+        clear_waiting(row)
+        row.updated_at = desk.clock.now()
+        fresh = await repo.get_client(session, client_id=client.id)
+        assert fresh is not None
+        fresh.active_ticket_id = row.id
+    number = format_number(ticket.number)
+    await relay.send_to_client(
+        context.bot,
+        desk,
+        client.id,
+        t(client.language, "client.rejected", number=number),
+        ticket_id=ticket.id,
+    )
+    await relay.post_to_thread(
+        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_rejected", number=number)
+    )
+    await relay.refresh_thread(context.bot, desk, ticket.id)
+
+
+def clear_waiting(row: Ticket) -> None:
+    """Stops the waiting-for-the-client clock."""
+    row.waiting_kind = None
+    row.waiting_since = None
+    row.remind_at = None
+    row.reminded_at = None
+    row.autoclose_at = None
+
+
+async def close_ticket(
+    context: DeskContext, ticket: Ticket, *, action: Action, reason: str
+) -> bool:
+    """Closes a ticket on the client's confirmation; tells both sides and asks for a rating."""
+    desk = context.desk
+    now = desk.clock.now()
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        try:
+            row.status = apply(Status(row.status), action).after.value
+        except TransitionError:
+            return False
+        clear_waiting(row)
+        row.closed_at = now
+        row.close_reason = reason
+        row.updated_at = now
+        client = await repo.get_client(session, client_id=row.client_id)
+        if client is not None and client.active_ticket_id == row.id:
+            client.active_ticket_id = None
+        ticket = row
+    client = await relay.client_of(desk, ticket)
+    number = format_number(ticket.number)
+    await relay.send_to_client(
+        context.bot,
+        desk,
+        client.id,
+        t(client.language, "client.confirmed", number=number),
+        ticket_id=ticket.id,
+    )
+    await relay.post_to_thread(
+        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_confirmed", number=number)
+    )
+    await relay.refresh_thread(context.bot, desk, ticket.id)
+    await ask_rating(context.bot, desk, ticket)
+    return True
+
+
+async def ask_rating(bot, desk: Desk, ticket: Ticket) -> None:  # type: ignore[no-untyped-def]
+    """Invites the client to rate a closed ticket 1-5."""
+    client = await relay.client_of(desk, ticket)
+    await relay.send_to_client(
+        bot,
+        desk,
+        client.id,
+        t(client.language, "client.rate", number=format_number(ticket.number)),
+        ticket_id=ticket.id,
+        reply_markup=_rating_buttons(ticket.id),
+    )
+
+
+async def _rate(
+    context: DeskContext, client: Client, ticket: Ticket, value: int, prompt: object
+) -> None:
+    desk = context.desk
+    if ticket.status != Status.CLOSED:
+        return
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        row.csat = value
+    sent = await relay.send_to_client(
+        context.bot, desk, client.id, t(client.language, "client.rated"), ticket_id=ticket.id
+    )
+    if sent is not None:
+        async with desk.tx() as session:
+            row = await repo.get_ticket(session, ticket_id=ticket.id)
+            assert row is not None
+            row.csat_message_id = sent.message_id
+    if isinstance(prompt, Message):
+        try:
+            await prompt.edit_reply_markup(None)
+        except Exception:
+            pass
+    await relay.post_to_thread(
+        context.bot,
+        desk,
+        ticket.id,
+        t(desk.op_lang, "op.csat", stars="⭐" * value, rating=value),
+    )
+
+
+async def save_comment(
+    context: DeskContext, client: Client, ticket: Ticket, message: Message
+) -> None:
+    """A reply to the rating message: the client's comment, shown to the engineers."""
+    desk = context.desk
+    text = (message.text or message.caption or "").strip()
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        row.csat_comment = text[:4000]
+    await message.reply_text(t(client.language, "client.comment_saved"))
+    await relay.post_to_thread(
+        context.bot, desk, ticket.id, t(desk.op_lang, "op.csat_comment", comment=text[:3500])
+    )
+
+
+async def reopen_or_continue(
+    update: Update,
+    context: DeskContext,
+    client: Client,
+    ticket: Ticket,
+    *,
+    message: Message | None,
+) -> None:
+    """The client writes to (or presses Reopen on) a closed ticket: within the window it is
+    reopened and the message relayed; after it, a new ticket that refers to it starts."""
+    from bot.handlers import client as client_handlers
+    from bot.handlers import registration
+
+    desk = context.desk
+    now = desk.clock.now()
+    number = format_number(ticket.number)
+    if ticket.status != Status.CLOSED:
+        if message is not None:
+            await client_handlers.relay_to_ticket(context, client, ticket, message, announce=False)
+        return
+    if not can_reopen(ticket.closed_at, now, desk.settings.reopen_days):
+        await registration.start_registration(
+            update,
+            context,
+            prefill=message,
+            intro=t(
+                client.language,
+                "client.reopen_expired",
+                number=number,
+                days=desk.settings.reopen_days,
+            ),
+            parent_ticket_id=ticket.id,
+        )
+        return
+    async with desk.tx() as session:
+        row = await repo.get_ticket(session, ticket_id=ticket.id)
+        assert row is not None
+        row.status = apply(Status(row.status), Action.REOPEN).after.value
+        row.closed_at = None
+        row.close_reason = None
+        row.updated_at = now
+        fresh = await repo.get_client(session, client_id=client.id)
+        assert fresh is not None
+        fresh.active_ticket_id = row.id
+        ticket = row
+    await relay.send_to_client(
+        context.bot,
+        desk,
+        client.id,
+        t(client.language, "client.reopened_by_you", number=number),
+        ticket_id=ticket.id,
+    )
+    await relay.post_to_thread(
+        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_reopened", number=number)
+    )
+    await relay.refresh_thread(context.bot, desk, ticket.id)
+    if message is not None:
+        await client_handlers.relay_to_ticket(context, client, ticket, message, announce=False)
+
+
+# --- the sweep: reminders and auto-close --------------------------------------------------
+
+
+async def sweep(context: DeskContext) -> None:
+    """Job: sends due reminders and closes tickets whose clients stayed silent.
+
+    Each ticket is claimed with a conditional UPDATE ... RETURNING, so a restart catches up
+    on anything missed and two replicas on one database never act on a ticket twice.
+    """
+    await sweep_once(context.bot, context.desk)
+
+
+async def sweep_once(bot, desk: Desk) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """One pass; returns (reminders sent, tickets closed)."""
+    now = desk.clock.now()
+    async with desk.tx() as session:
+        due_reminders = list(
+            (
+                await session.execute(
+                    select(Ticket.id).where(
+                        Ticket.status == Status.WAITING.value,
+                        Ticket.reminded_at.is_(None),
+                        Ticket.remind_at <= now,
+                    )
+                )
+            ).scalars()
+        )
+        due_closes = list(
+            (
+                await session.execute(
+                    select(Ticket.id).where(
+                        Ticket.status == Status.WAITING.value, Ticket.autoclose_at <= now
+                    )
+                )
+            ).scalars()
+        )
+    reminded = closed = 0
+    for ticket_id in due_closes:
+        if await _auto_close(bot, desk, ticket_id, now):
+            closed += 1
+    for ticket_id in due_reminders:
+        if ticket_id in due_closes:
+            continue
+        if await _remind(bot, desk, ticket_id, now):
+            reminded += 1
+    return reminded, closed
+
+
+async def _remind(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ignore[no-untyped-def]
+    async with desk.tx() as session:
+        claimed = (
+            await session.execute(
+                update(Ticket)
+                .where(
+                    Ticket.id == ticket_id,
+                    Ticket.status == Status.WAITING.value,
+                    Ticket.reminded_at.is_(None),
+                    Ticket.remind_at <= now,
+                )
+                .values(reminded_at=now)
+                .returning(Ticket.id)
+            )
+        ).scalar_one_or_none()
+        ticket = await repo.get_ticket(session, ticket_id=ticket_id) if claimed else None
+    if ticket is None:
+        return False
+    client = await relay.client_of(desk, ticket)
+    date = render.fmt_dt(ticket.autoclose_at, desk.settings.zone)
+    markup = (
+        _confirm_buttons(client.language, ticket.id) if ticket.waiting_kind == "solution" else None
+    )
+    await relay.send_to_client(
+        bot,
+        desk,
+        client.id,
+        t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
+        ticket_id=ticket.id,
+        reply_markup=markup,
+    )
+    return True
+
+
+async def _auto_close(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ignore[no-untyped-def]
+    async with desk.tx() as session:
+        claimed = (
+            await session.execute(
+                update(Ticket)
+                .where(
+                    Ticket.id == ticket_id,
+                    Ticket.status == Status.WAITING.value,
+                    Ticket.autoclose_at <= now,
+                )
+                .values(
+                    status=Status.CLOSED.value,
+                    closed_at=now,
+                    close_reason="auto",
+                    updated_at=now,
+                    waiting_kind=None,
+                    waiting_since=None,
+                    remind_at=None,
+                    autoclose_at=None,
+                )
+                .returning(Ticket.id)
+            )
+        ).scalar_one_or_none()
+        ticket = await repo.get_ticket(session, ticket_id=ticket_id) if claimed else None
+        if ticket is not None:
+            client = await repo.get_client(session, client_id=ticket.client_id)
+            if client is not None and client.active_ticket_id == ticket.id:
+                client.active_ticket_id = None
+    if ticket is None:
+        return False
+    client = await relay.client_of(desk, ticket)
+    number = format_number(ticket.number)
+    days = desk.settings.autoclose_business_days
+    await relay.send_to_client(
+        bot,
+        desk,
+        client.id,
+        t(
+            client.language,
+            "client.autoclosed",
+            number=number,
+            days=days,
+            reopen=desk.settings.reopen_days,
+        ),
+        ticket_id=ticket.id,
+        reply_markup=_reopen_button(client.language, ticket.id),
+    )
+    await relay.post_to_thread(
+        bot, desk, ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
+    )
+    await relay.refresh_thread(bot, desk, ticket.id)
+    await ask_rating(bot, desk, ticket)
+    return True

@@ -6,6 +6,7 @@ registered with a chat filter, and callback buttons are checked again when press
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update, User
@@ -36,8 +37,32 @@ def engineer_name(user: User | None) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 
 
+def _addresses_the_bot(desk: Desk, message: Message) -> bool:
+    """A reply to one of the bot's own messages (not a topic's service message)."""
+    reply = message.reply_to_message
+    return (
+        reply is not None
+        and reply.forum_topic_created is None
+        and reply.from_user is not None
+        and reply.from_user.is_bot
+        and reply.from_user.username == desk.bot_username
+    )
+
+
 async def find_ticket(desk: Desk, message: Message) -> Ticket | None:
-    """The ticket a group message belongs to: its topic, or the message it replies to."""
+    """The ticket a group message belongs to: its topic, or the message it replies to.
+
+    A message in a topic or a reply to the bot that is not known yet is looked up once more
+    a moment later: the bot may still be recording the topic or the message it just sent.
+    """
+    ticket = await _lookup(desk, message)
+    if ticket is None and (message.is_topic_message or _addresses_the_bot(desk, message)):
+        await asyncio.sleep(0.3)
+        ticket = await _lookup(desk, message)
+    return ticket
+
+
+async def _lookup(desk: Desk, message: Message) -> Ticket | None:
     async with desk.tx() as session:
         if message.is_topic_message and message.message_thread_id:
             ticket = await repo.ticket_by_topic(
@@ -394,7 +419,10 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
     desk = context.desk
     ticket = await find_ticket(desk, message)
     if ticket is None:
-        # Staff chatter in the General topic, or a plain message not replying to a ticket.
+        if _addresses_the_bot(desk, message):
+            # A reply to the bot that belongs to no ticket: say so rather than drop it.
+            await message.reply_text(t(desk.op_lang, "op.not_a_ticket_reply"))
+        # Otherwise staff chatter in the General topic or not replying to a ticket.
         return
     info_ = relay.describe_message(message)
     now = desk.clock.now()

@@ -135,3 +135,11 @@ async def test_forged_operator_button_from_a_private_chat_is_ignored(desk: Desk)
     card = await desk.bot_says(desk.group, "Сообщений", thread_id=desk.topic(number))
     assert "Инцидент" in text_of(card)
     assert text_of(desk.header(number)) == text_of(before)
+
+
+async def test_a_reply_to_the_bot_outside_any_ticket_is_explained(desk: Desk) -> None:
+    engineer = desk.engineers[0]
+    desk.emu.send_command(desk.group, engineer, "/kbstats")
+    stats = await desk.bot_says(desk.group, "База знаний")
+    desk.emu.send_text(desk.group, engineer, "а по заявкам?", reply_to=stats["message_id"])
+    await desk.bot_says(desk.group, "Ответьте на сообщение заявки", after=stats["message_id"])

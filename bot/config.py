@@ -120,6 +120,10 @@ class Settings(DeskSettings):
         default=15.0, gt=0, description="First retry delay of a postponed message; doubles."
     )
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
+    sla_table: str = Field(default="", description="JSON overrides of the deadline table.")
+    manager_id: int | None = None
+    organization_managers: str = Field(default="", description='JSON {"organization": id}')
+    digest_time: str = Field(default="09:00")
     sweep_interval: float = Field(
         default=60.0, gt=0, description="Seconds between sweeps for reminders and auto-close."
     )
@@ -139,6 +143,51 @@ class Settings(DeskSettings):
         if value >= 0:
             raise ValueError("OPERATOR_CHAT_ID is a group id and groups have negative ids")
         return value
+
+    @field_validator("manager_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sla_table")
+    @classmethod
+    def _sla(cls, value: str) -> str:
+        from desk.sla import parse_table
+
+        try:
+            parse_table(value)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"SLA_TABLE: {exc}") from exc
+        return value
+
+    @field_validator("organization_managers")
+    @classmethod
+    def _managers(cls, value: str) -> str:
+        import json
+
+        if value:
+            try:
+                raw = json.loads(value)
+                assert isinstance(raw, dict) and all(isinstance(v, int) for v in raw.values())
+            except (ValueError, AssertionError) as exc:
+                raise ValueError('ORGANIZATION_MANAGERS is JSON: {"ООО Ромашка": 123}') from exc
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest(cls, value: str) -> str:
+        time.fromisoformat(value)
+        return value
+
+    def manager_for(self, organization: str | None) -> int | None:
+        """Who hears about late tickets of an organization: its manager, or the desk's."""
+        import json
+
+        if organization and self.organization_managers:
+            found = json.loads(self.organization_managers).get(organization)
+            if found:
+                return int(found)
+        return self.manager_id
 
     @field_validator("telegram_api_url")
     @classmethod

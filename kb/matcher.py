@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 class MatcherConfig:
     """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
 
-    threshold: float = 42.0
-    unknown_weight: float = 0.9
+    threshold: float = 47.0
+    unknown_weight: float = 1.3
     semantic_weight: float = 0.6
     # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
     semantic_full: float = 0.65

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -52,6 +55,8 @@ class Client(Base):
     # another ticket get a fresh "#1042" header and answers in a row do not.
     shown_ticket_id: Mapped[int | None] = mapped_column(Integer)
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The ticket whose priority the client asked to raise: their next message is the reason.
+    pending_raise_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -106,6 +111,21 @@ class Ticket(Base):
     csat_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # A new ticket opened for a closed one whose reopening window had passed.
     parent_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Deadlines (working hours): first response and resolution, their 80 % warnings, and
+    # when each warning and breach was announced (so it is announced once).
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fr_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fr_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fr_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fr_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    res_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    res_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    res_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    res_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The resolution clock pauses while the ticket waits for the client.
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sla_paused_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    manager_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TicketMessage(Base):
@@ -218,4 +238,31 @@ class KbSearch(Base):
     helped: Mapped[bool | None] = mapped_column(Boolean)
     ticket_id: Mapped[int | None] = mapped_column(BigInteger)
     source: Mapped[str] = mapped_column(String(16), default="chat")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PriorityRequest(Base):
+    """A client's request to raise a ticket's priority, with the reason, and the decision."""
+
+    __tablename__ = "priority_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    from_priority: Mapped[str] = mapped_column(String(16))
+    to_priority: Mapped[str] = mapped_column(String(16))
+    # pending, accepted, declined
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Digest(Base):
+    """One row per day the operator group got its digest: two replicas post it once."""
+
+    __tablename__ = "digests"
+
+    day: Mapped[date_type] = mapped_column(Date, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from datetime import timedelta
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import keyboards, relay, render
+from bot import deadlines, keyboards, relay, render
 from bot.context import DeskContext
 from bot.handlers import kb, lifecycle, registration
 from bot.handlers.common import answer, edit_or_send, schedule_album, touch_client
@@ -294,6 +294,7 @@ async def relay_to_ticket(
                 # The client answered: the waiting clock stops, the engineers are on it again.
                 answered = True
                 lifecycle.clear_waiting(fresh_ticket)
+                deadlines.resume(fresh_ticket, desk.calendar, desk.settings.sla_table, now)
         fresh_client = await repo.get_client(session, client_id=client.id)
         assert fresh_client is not None
         show_number = announce and fresh_client.shown_ticket_id != ticket.id

@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import relay, render
+from bot import deadlines, relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers.common import answer, touch_client
 from bot.handlers.operator import _event, _ticket_or_explain
@@ -97,6 +97,8 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
         row.reminded_at = None
         row.autoclose_at = clock.close_at
         row.updated_at = now
+        deadlines.responded(row, now)
+        deadlines.pause(row, now)
         ticket = row
     client = await relay.client_of(desk, ticket)
     number = format_number(ticket.number)
@@ -197,6 +199,7 @@ async def _reject(context: DeskContext, client: Client, ticket: Ticket) -> None:
             return
         clear_waiting(row)
         row.updated_at = desk.clock.now()
+        deadlines.resume(row, desk.calendar, desk.settings.sla_table, row.updated_at)
         fresh = await repo.get_client(session, client_id=client.id)
         assert fresh is not None
         fresh.active_ticket_id = row.id
@@ -362,6 +365,7 @@ async def reopen_or_continue(
         row.closed_at = None
         row.close_reason = None
         row.updated_at = now
+        deadlines.resume(row, desk.calendar, desk.settings.sla_table, now)
         fresh = await repo.get_client(session, client_id=client.id)
         assert fresh is not None
         fresh.active_ticket_id = row.id

@@ -11,7 +11,7 @@ import logging
 
 from telegram import Message, Update, User
 
-from bot import keyboards, relay, render
+from bot import deadlines, keyboards, relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers.common import answer, edit_or_send, schedule_album
 from bot.texts import t
@@ -304,6 +304,7 @@ async def set_field(update: Update, context: DeskContext) -> None:
                     changed = ticket.priority != value
                     ticket.priority = value
                 ticket.updated_at = desk.clock.now()
+                deadlines.replan(ticket, desk.calendar, desk.settings.sla_table, ticket.updated_at)
     if ticket is None:
         await answer(query, t(lang, "op.no_ticket"), alert=True)
         return
@@ -448,6 +449,7 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
         fresh = await repo.get_ticket(session, ticket_id=ticket.id)
         assert fresh is not None
         fresh.updated_at = now
+        deadlines.responded(fresh, now)
         if fresh.status != Status.CLOSED:
             # The ticket the client last got an answer in becomes their active one.
             client = await repo.get_client(session, client_id=fresh.client_id)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import keyboards, relay, render
+from bot import deadlines, keyboards, relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers.common import answer, edit_or_send, touch_client
 from bot.texts import t
@@ -376,6 +376,7 @@ async def _confirmed(
                 )
             )
         ticket.parent_ticket_id = draft.parent_ticket_id
+        deadlines.plan(ticket, desk.calendar, desk.settings.sla_table)
         if draft.kb_search_id is not None:
             search = await repo.get_search(session, search_id=draft.kb_search_id)
             if search is not None and search.client_id == client.id:

@@ -314,4 +314,47 @@ TEXTS: dict[str, str] = {
     "client.not_waiting": "This question is no longer current: ticket <b>{number}</b> is "
     '"{status}".',
     "tickets.parent": "\nContinues ticket {parent}",
+    # --- deadlines and escalation
+    "op.deadlines": "\nFirst response by: {fr}\nResolution by: {res}",
+    "tickets.deadline": "\nResolution due: {date}",
+    "tickets.deadline_paused": "\nResolution due: paused while the ticket waits for your reply",
+    "op.warn_fr": "⏳ 80% of the first-response time of ticket {number} has passed: answer by "
+    "{date}.",
+    "op.warn_res": "⏳ 80% of the resolution time of ticket {number} has passed: solve by {date}.",
+    "op.breach_fr": "🔥 The first-response deadline of ticket {number} is breached ({date}).",
+    "op.breach_res": "🔥 The resolution deadline of ticket {number} is breached ({date}). The "
+    "manager has been told.",
+    "manager.breach": "🔥 Ticket <b>{number}</b> is overdue\nClient: {client}\nStatus: {status}\n"
+    "Due: {date}\n{link}",
+    "manager.no_answer": "❓ A client asks why ticket <b>{number}</b> has no answer: it was due "
+    "{date}.\nClient: {client}\nStatus: {status}\n{link}",
+    "op.digest": "<b>Deadlines digest, {date}</b>\n\n<b>At risk:</b>\n{risk}\n\n"
+    "<b>Breached:</b>\n{breached}",
+    "op.digest_line": "{marker} {number} · {client} · due {date}",
+    "op.digest_none": "—",
+    "tickets.late": "❓ No answer?",
+    "client.late_ok": "Ticket <b>{number}</b> · {status}\nResolution due: {date}; it has not "
+    "passed yet, the engineers are on it.",
+    "client.late_escalated": "Ticket <b>{number}</b> · {status}\nIt was due {date}. We have told "
+    "the support manager.",
+    "client.late_paused": "Ticket <b>{number}</b> waits for your reply: its deadline is paused.",
+    "tickets.raise": "⬆️ Raise priority",
+    "client.raise_ask": "Why does ticket <b>{number}</b> need to be solved sooner? In one "
+    'message, say what does not work and whom it affects ("urgent" alone is not a reason). '
+    "/cancel to cancel.",
+    "client.raise_not_reason": "That does not look like a reason. Say what does not work and for "
+    'whom, e.g. "signing fails for the whole purchasing department, payments are stuck". '
+    "/cancel to cancel.",
+    "client.raise_sent": "Your request went to the engineers: ticket <b>{number}</b>, priority "
+    "{current} → {wanted}.",
+    "client.raise_accepted": "⬆️ Ticket <b>{number}</b> priority raised: {wanted}.",
+    "client.raise_declined": "Ticket <b>{number}</b> keeps its priority ({current}).",
+    "client.raise_max": "Ticket <b>{number}</b> already has the highest priority.",
+    "client.raise_cancelled": "The priority request is cancelled.",
+    "op.raise_request": "⬆️ The client asks to raise ticket {number}: {current} → {wanted}\n"
+    "Reason: {reason}",
+    "op.raise_accept": "✅ Accept",
+    "op.raise_decline": "✖️ Decline",
+    "op.raise_accepted": "⬆️ {engineer} raised ticket {number} priority: {wanted}.",
+    "op.raise_declined": "{engineer} declined the priority request of ticket {number}.",
 }

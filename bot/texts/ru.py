@@ -317,4 +317,45 @@ TEXTS: dict[str, str] = {
     "client.not_waiting": "Этот вопрос уже не актуален: заявка <b>{number}</b> в статусе "
     "«{status}».",
     "tickets.parent": "\nПродолжение заявки {parent}",
+    # --- deadlines and escalation
+    "op.deadlines": "\nРеакция до: {fr}\nРешение до: {res}",
+    "tickets.deadline": "\nСрок решения: {date}",
+    "tickets.deadline_paused": "\nСрок решения: на паузе, пока заявка ждёт вашего ответа",
+    "op.warn_fr": "⏳ Прошло 80% срока первой реакции по заявке {number}: ответить до {date}.",
+    "op.warn_res": "⏳ Прошло 80% срока решения заявки {number}: решить до {date}.",
+    "op.breach_fr": "🔥 Срок первой реакции по заявке {number} нарушен ({date}).",
+    "op.breach_res": "🔥 Срок решения заявки {number} нарушен ({date}). Руководитель уведомлён.",
+    "manager.breach": "🔥 Просрочена заявка <b>{number}</b>\nКлиент: {client}\nСтатус: {status}\n"
+    "Срок: {date}\n{link}",
+    "manager.no_answer": "❓ Клиент спрашивает, почему нет ответа по заявке <b>{number}</b>: "
+    "срок {date} прошёл.\nКлиент: {client}\nСтатус: {status}\n{link}",
+    "op.digest": "<b>Сводка по срокам на {date}</b>\n\n<b>Близки к сроку:</b>\n{risk}\n\n"
+    "<b>Просрочены:</b>\n{breached}",
+    "op.digest_line": "{marker} {number} · {client} · срок {date}",
+    "op.digest_none": "—",
+    "tickets.late": "❓ Нет ответа?",
+    "client.late_ok": "Заявка <b>{number}</b> · {status}\nСрок решения: {date} — он ещё не "
+    "прошёл, инженеры работают.",
+    "client.late_escalated": "Заявка <b>{number}</b> · {status}\nСрок решения {date} прошёл. "
+    "Мы сообщили руководителю поддержки.",
+    "client.late_paused": "Заявка <b>{number}</b> ждёт вашего ответа — срок решения на паузе.",
+    "tickets.raise": "⬆️ Повысить приоритет",
+    "client.raise_ask": "Почему заявку <b>{number}</b> нужно решить быстрее? Опишите одним "
+    "сообщением, что не работает и кого это затрагивает (слово «срочно» — не причина). "
+    "/cancel — отменить.",
+    "client.raise_not_reason": "Это не похоже на причину. Напишите, что не работает и для кого, "
+    "например: «не проходит подписание у всего отдела закупок, стоят платежи». /cancel — "
+    "отменить.",
+    "client.raise_sent": "Просьба передана инженерам: заявка <b>{number}</b>, приоритет "
+    "{current} → {wanted}.",
+    "client.raise_accepted": "⬆️ Приоритет заявки <b>{number}</b> повышен: {wanted}.",
+    "client.raise_declined": "Приоритет заявки <b>{number}</b> оставлен прежним ({current}).",
+    "client.raise_max": "У заявки <b>{number}</b> уже наивысший приоритет.",
+    "client.raise_cancelled": "Просьба о приоритете отменена.",
+    "op.raise_request": "⬆️ Клиент просит повысить приоритет заявки {number}: {current} → "
+    "{wanted}\nПричина: {reason}",
+    "op.raise_accept": "✅ Принять",
+    "op.raise_decline": "✖️ Отклонить",
+    "op.raise_accepted": "⬆️ {engineer} повысил(а) приоритет заявки {number}: {wanted}.",
+    "op.raise_declined": "{engineer} отклонил(а) просьбу о приоритете заявки {number}.",
 }

@@ -135,15 +135,10 @@ def main() -> None:
     config = MatcherConfig()
     if args.tune:
         config = tune(articles, embedder, cache, questions)
-    if embedder is None:
-        config = (
-            MatcherConfig(
-                threshold=LEXICAL_ONLY_THRESHOLD,
-                unknown_weight=config.unknown_weight,
-                semantic_weight=0,
-            )
-            if not args.tune
-            else config
+    if embedder is None and args.tune:
+        # Without the semantic stage the matcher uses lexical_threshold.
+        config = MatcherConfig(
+            lexical_threshold=config.threshold, unknown_weight=config.unknown_weight
         )
     started = time.perf_counter()
     matcher = Matcher(articles, config=config, embedder=embedder, cache=cache)
@@ -152,15 +147,13 @@ def main() -> None:
         set=args.set,
         semantic=matcher.semantic,
         articles=len(articles),
-        threshold=config.threshold,
+        threshold=matcher.threshold,
         seconds=round(time.perf_counter() - started, 2),
     )
     for kind, value in stats["per_kind"].items():
         print(f"{kind:>12}: {value:.2f}")
     print(json.dumps(stats, ensure_ascii=False))
 
-
-LEXICAL_ONLY_THRESHOLD = MatcherConfig().threshold
 
 if __name__ == "__main__":
     main()

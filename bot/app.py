@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import time
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
@@ -25,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import relay
 from bot.config import Settings
 from bot.context import Desk, DeskApp, DeskContext
-from bot.handlers import client, kb, lifecycle, operator, registration
+from bot.handlers import client, escalation, kb, lifecycle, operator, registration
 from bot.processor import PerChatUpdateProcessor
 from bot.texts import t
 from desk.clock import Clock, SystemClock
@@ -93,7 +94,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         clock=clock or SystemClock(),
         kb=KnowledgeBase(
             settings.kb_dir,
-            config=MatcherConfig(threshold=settings.kb_threshold),
+            config=MatcherConfig(
+                threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
+            ),
             data_dir=settings.data_dir,
             semantic=settings.kb_semantic,
         ),
@@ -109,6 +112,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         first=settings.sweep_interval,
         name="lifecycle-sweep",
     )
+    digest_at = time.fromisoformat(settings.digest_time).replace(tzinfo=settings.zone)
+    app.job_queue.run_daily(escalation.digest, digest_at, name="digest")  # type: ignore[arg-type]
     app.job_queue.run_repeating(
         kb.watch_files,  # type: ignore[arg-type]
         interval=settings.kb_reload_interval,
@@ -148,7 +153,11 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(
         CallbackQueryHandler(private_buttons(lifecycle.client_buttons), pattern=r"^c:")
     )
+    app.add_handler(CallbackQueryHandler(escalation.decide_raise, pattern=r"^o:raise:"))
     app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
+    app.add_handler(
+        CallbackQueryHandler(private_buttons(escalation.client_card_buttons), pattern=r"^e:")
+    )
 
     # Engineer commands act only in the operator group.
     app.add_handler(CommandHandler("take", operator.take, filters=operators))

@@ -134,7 +134,9 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
     kb_dir = Path(args.kb_dir) if args.kb_dir else settings.kb_dir
     kb = KnowledgeBase(
         kb_dir,
-        config=MatcherConfig(threshold=settings.kb_threshold),
+        config=MatcherConfig(
+            threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
+        ),
         data_dir=settings.data_dir,
         semantic=settings.kb_semantic and not args.no_semantic,
     )

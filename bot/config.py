@@ -35,6 +35,7 @@ class DeskSettings(BaseSettings):
     kb_dir: Path = Field(default=DEFAULT_KB_DIR)
     kb_semantic: bool = True
     kb_threshold: float = Field(default=DEFAULT_MATCHER.threshold, ge=0, le=100)
+    kb_lexical_threshold: float = Field(default=DEFAULT_MATCHER.lexical_threshold, ge=0, le=100)
     kb_reload_interval: float = Field(default=10.0, gt=0)
     autoclose_business_days: int = Field(default=5, ge=1, le=60)
     reopen_days: int = Field(default=30, ge=0, le=365)

@@ -106,16 +106,20 @@ def ticket_list(
 
 
 def ticket_card(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
-    """History, Write, Back."""
-    return InlineKeyboardMarkup(
+    """History, Write; for an open ticket "No answer?" and "Raise priority"; Back."""
+    rows = [
         [
-            [
-                _button(t(lang, "tickets.history"), f"t:hist:{ticket.id}:0"),
-                _button(t(lang, "tickets.write"), f"t:write:{ticket.id}"),
-            ],
-            [_button(t(lang, "tickets.back"), "t:list:0")],
+            _button(t(lang, "tickets.history"), f"t:hist:{ticket.id}:0"),
+            _button(t(lang, "tickets.write"), f"t:write:{ticket.id}"),
         ]
-    )
+    ]
+    if ticket.status != "closed":
+        row = [_button(t(lang, "tickets.late"), f"e:late:{ticket.id}")]
+        if ticket.priority != "critical":
+            row.append(_button(t(lang, "tickets.raise"), f"e:raise:{ticket.id}"))
+        rows.append(row)
+    rows.append([_button(t(lang, "tickets.back"), "t:list:0")])
+    return InlineKeyboardMarkup(rows)
 
 
 def history(lang: str, ticket: Ticket, *, page: int, pages: int) -> InlineKeyboardMarkup:

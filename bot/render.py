@@ -90,6 +90,13 @@ def header_card(ticket: Ticket, client: Client, lang: str, zone: ZoneInfo, *, fo
         else "",
         created=fmt_dt(ticket.created_at, zone),
     )
+    if ticket.res_due_at is not None and ticket.status != Status.CLOSED:
+        text += t(
+            lang,
+            "op.deadlines",
+            fr=fmt_dt(ticket.fr_due_at, zone),
+            res=fmt_dt(ticket.res_due_at, zone),
+        )
     return text + t(lang, "op.header_topic_hint" if forum else "op.header_plain_hint")
 
 
@@ -124,7 +131,16 @@ def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
         if ticket.assignee_name
         else "",
         description=truncate(ticket.description, 1500),
+        deadline=_client_deadline(ticket, lang, zone),
     )
+
+
+def _client_deadline(ticket: Ticket, lang: str, zone: ZoneInfo) -> Raw:
+    if ticket.status == Status.CLOSED or ticket.res_due_at is None:
+        return Raw("")
+    if ticket.status == Status.WAITING:
+        return Raw(t(lang, "tickets.deadline_paused"))
+    return Raw(t(lang, "tickets.deadline", date=fmt_dt(ticket.res_due_at, zone)))
 
 
 def media_label(lang: str, kind: str) -> str:

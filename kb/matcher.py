@@ -33,6 +33,8 @@ class MatcherConfig:
     """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
 
     threshold: float = 47.0
+    # Without the semantic stage scores are lower; calibrated separately.
+    lexical_threshold: float = 25.0
     unknown_weight: float = 1.3
     semantic_weight: float = 0.6
     # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
@@ -102,6 +104,11 @@ class Matcher:
         if article.tags:
             texts.append(", ".join(article.tags))
         return texts
+
+    @property
+    def threshold(self) -> float:
+        """The score an article needs to be shown, for the stages that are on."""
+        return self.config.threshold if self.semantic else self.config.lexical_threshold
 
     @property
     def semantic(self) -> bool:
@@ -186,7 +193,7 @@ class Matcher:
         if chatter is not None:
             return Outcome(query=text, chatter=chatter)
         ranked = self.rank(text, limit=top)
-        passing = [r for r in ranked if r.score >= self.config.threshold]
+        passing = [r for r in ranked if r.score >= self.threshold]
         return Outcome(query=text, results=passing)
 
 

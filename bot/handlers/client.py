@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot import deadlines, keyboards, relay, render
 from bot.context import DeskContext
-from bot.handlers import kb, lifecycle, registration
+from bot.handlers import escalation, kb, lifecycle, registration
 from bot.handlers.common import answer, edit_or_send, schedule_album, touch_client
 from bot.texts import t
 from desk.tickets import Action, Status, allowed, apply, format_number
@@ -212,6 +212,10 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
     if message is None:
         return
     client = await touch_client(update, desk)
+    if client.pending_raise_ticket_id is not None and message.text:
+        # The client asked to raise a ticket's priority: this message is the reason.
+        if await escalation.take_raise_reason(context, client, message.text):
+            return
     async with desk.tx() as session:
         replied = None
         if message.reply_to_message is not None:

@@ -113,7 +113,7 @@ async def answer_question(
         await message.reply_text(t(lang, key), reply_markup=markup)
         return
     if outcome.results:
-        body, markup = results_message(lang, outcome, search_id, desk.kb.config.threshold)
+        body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.threshold)
         await message.reply_text(body, reply_markup=markup)
         return
     await registration.start_registration(
@@ -141,7 +141,7 @@ async def kb_command(update: Update, context: DeskContext) -> None:
     )
     if outcome.results:
         body, markup = results_message(
-            client.language, outcome, search_id, desk.kb.config.threshold
+            client.language, outcome, search_id, desk.kb.matcher.threshold
         )
         await message.reply_text(body, reply_markup=markup)
     else:

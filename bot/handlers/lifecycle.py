@@ -395,6 +395,9 @@ async def sweep(context: DeskContext) -> None:
     on anything missed and two replicas on one database never act on a ticket twice.
     """
     await sweep_once(context.bot, context.desk)
+    from bot.handlers.escalation import sweep_deadlines
+
+    await sweep_deadlines(context.bot, context.desk)
 
 
 async def sweep_once(bot, desk: Desk) -> tuple[int, int]:  # type: ignore[no-untyped-def]

@@ -105,7 +105,13 @@ async def cancel(update: Update, context: DeskContext) -> None:
     client = await touch_client(update, desk)
     async with desk.tx() as session:
         had = await repo.discard_draft(session, client_id=client.id)
+        row = await repo.get_client(session, client_id=client.id)
+        raising = row is not None and row.pending_raise_ticket_id is not None
+        if raising and row is not None:
+            row.pending_raise_ticket_id = None
     key = "reg.cancelled" if had else "reg.nothing_to_cancel"
+    if raising and not had:
+        key = "client.raise_cancelled"
     if update.effective_message is not None:
         await update.effective_message.reply_text(t(client.language, key))
 

@@ -125,7 +125,7 @@ TEXTS: dict[str, str] = {
         "Type: {type}\n"
         "Priority: {priority}\n"
         "Created: {created}\n"
-        "Updated: {updated}{closed}{assignee}\n\n"
+        "Updated: {updated}{closed}{assignee}{deadline}\n\n"
         "{description}"
     ),
     "tickets.closed_at": "\nClosed: {date}",

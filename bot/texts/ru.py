@@ -126,7 +126,7 @@ TEXTS: dict[str, str] = {
         "Тип: {type}\n"
         "Приоритет: {priority}\n"
         "Создана: {created}\n"
-        "Обновлена: {updated}{closed}{assignee}\n\n"
+        "Обновлена: {updated}{closed}{assignee}{deadline}\n\n"
         "{description}"
     ),
     "tickets.closed_at": "\nЗакрыта: {date}",

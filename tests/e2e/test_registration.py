@@ -138,7 +138,7 @@ async def test_cancel_button_drops_the_draft(desk: Desk) -> None:
     cancelled = desk.emu.get_message(client, step1["message_id"])
     assert buttons(cancelled) == []  # nothing left to press on a cancelled draft
     mark = desk.last_id(client)
-    desk.emu.send_text(client, client, "а теперь просто вопрос про отчёт zqx")
+    desk.emu.send_text(client, client, "нужен отчёт по командировкам сотрудников zqx")
     await desk.bot_says(client, "Шаг 1 из 3", after=mark)
 
 

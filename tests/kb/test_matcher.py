@@ -121,7 +121,7 @@ def test_a_greeting_with_a_question_is_a_question(full: Matcher) -> None:
 
 
 def test_aliases_teach_the_clients_words(articles) -> None:  # type: ignore[no-untyped-def]
-    question = "карточка договора не грузится после обеда"
+    question = "бухгалтерия жалуется что в обед всё как в киселе"
     before = Matcher(articles)
     assert "slow-performance" not in top(before, question, 1)
     taught = [a.with_aliases([question]) if a.id == "slow-performance" else a for a in articles]

@@ -216,21 +216,25 @@ async def refresh_thread(bot: ExtBot[None], desk: Desk, ticket_id: int) -> None:
         assert client is not None
     lang = desk.op_lang
     chat_id = desk.operator_chat_id
-    try:
-        if desk.forum and ticket.topic_id is not None:
+    # Cosmetic both: the next message recreates a missing topic; nothing is lost.
+    if desk.forum and ticket.topic_id is not None:
+        try:
             await bot.edit_forum_topic(
                 chat_id, ticket.topic_id, name=render.topic_title(ticket, client, lang)
             )
-        if ticket.header_message_id is not None:
+        except TelegramError as exc:
+            if "not_modified" not in str(exc).lower().replace(" ", "_"):
+                logger.warning("could not rename ticket %s's topic: %s", ticket_id, exc)
+    if ticket.header_message_id is not None:
+        try:
             await bot.edit_message_text(
                 render.header_card(ticket, client, lang, desk.settings.zone, forum=desk.forum),
                 chat_id=chat_id,
                 message_id=ticket.header_message_id,
             )
-    except TelegramError as exc:
-        # Cosmetic: the next message recreates a missing topic; nothing is lost.
-        if "not modified" not in str(exc).lower():
-            logger.warning("could not refresh ticket %s's thread: %s", ticket_id, exc)
+        except TelegramError as exc:
+            if "not modified" not in str(exc).lower():
+                logger.warning("could not redraw ticket %s's header: %s", ticket_id, exc)
 
 
 # --- copying -----------------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""Deadlines in working hours: warnings, breaches, the manager, the digest, "No answer?" and
+requests to raise a ticket's priority."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_application
+from bot.handlers.escalation import post_digest
+from desk.clock import ManualClock
+from emulator import BotApiEmulator, buttons, text_of
+from tests.conftest import BotProcess, make_settings
+from tests.e2e.conftest import Desk
+
+MSK = ZoneInfo("Europe/Moscow")
+MONDAY = datetime(2025, 3, 17, 9, 0, tzinfo=MSK)
+
+
+class ClockDesk(Desk):
+    clock: ManualClock
+    manager: int
+
+    def advance_to(self, moment: datetime) -> None:
+        self.clock.advance(moment - self.clock.now())
+
+
+@pytest.fixture
+async def sdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDesk]:
+    clock = ManualClock(MONDAY)
+    group = emu.add_group(title="Поддержка", is_forum=True, bot_is_admin=True,
+                          can_manage_topics=True)
+    manager = emu.add_user(first_name="Марина", last_name="Руководитель", username="boss",
+                           language_code="ru", started=True)
+    settings = make_settings(emu, group, database_url, sweep_interval=0.2, manager_id=manager)
+    bot = BotProcess(settings, emu, clock=clock)
+    await bot.start()
+    desk = ClockDesk(emu=emu, group=group, bot=bot, forum=True)
+    desk.clock = clock
+    desk.manager = manager
+    desk.engineer()
+    try:
+        yield desk
+    finally:
+        await bot.stop()
+
+
+async def open_card(desk: Desk, client: int, number: int) -> dict:
+    mark = desk.last_id(client)
+    desk.emu.send_command(client, client, "/tickets")
+    listing = await desk.bot_says(client, "Ваши заявки", after=mark)
+    await desk.press(client, listing, next(b for b in buttons(listing) if f"#{number}" in b))
+    return await desk.emu.wait_for(
+        lambda: "Статус" in text_of(m := desk.emu.get_message(client, listing["message_id"])) and m
+    )
+
+
+async def test_warning_breach_and_the_manager(sdesk: ClockDesk) -> None:
+    desk = sdesk
+    client = desk.client()
+    number = await desk.register(client, kind="incident", priority="critical")
+    header = desk.header(number)
+    assert "Реакция до: 17.03.2025 10:00" in text_of(header)
+    assert "Решение до: 17.03.2025 17:00" in text_of(header)
+    thread = desk.topic(number)
+
+    desk.advance_to(datetime(2025, 3, 17, 9, 49, tzinfo=MSK))  # 80 % of one hour
+    await desk.bot_says(desk.group, "80% срока первой реакции", thread_id=thread)
+    desk.advance_to(datetime(2025, 3, 17, 10, 1, tzinfo=MSK))
+    await desk.bot_says(desk.group, "первой реакции по заявке #1001 нарушен", thread_id=thread)
+
+    mark = desk.last_id(client)
+    desk.engineer_says(desk.engineers[0], number, "Смотрим логи")
+    await desk.bot_says(client, "Смотрим логи", after=mark)
+    desk.advance_to(datetime(2025, 3, 17, 15, 25, tzinfo=MSK))  # 80 % of 8 working hours
+    await desk.bot_says(desk.group, "80% срока решения", thread_id=thread)
+    desk.advance_to(datetime(2025, 3, 17, 17, 1, tzinfo=MSK))
+    await desk.bot_says(desk.group, "Руководитель уведомлён", thread_id=thread)
+    alert = await desk.bot_says(desk.manager, "Просрочена заявка #1001")
+    assert "Иван Петров" in text_of(alert) and "В работе" not in text_of(alert)
+    assert f"https://t.me/c/{str(desk.group)[4:]}/{thread}" in text_of(alert)
+    await asyncio.sleep(0.6)  # further sweeps announce nothing twice
+    notices = [text_of(m) for m in desk.emu.messages(desk.group, thread_id=thread)]
+    assert sum("нарушен" in n for n in notices) == 2
+    assert len(desk.emu.messages(desk.manager, from_bot=True)) == 1
+
+
+async def test_waiting_for_the_client_pauses_the_resolution_clock(sdesk: ClockDesk) -> None:
+    desk = sdesk
+    client = desk.client()
+    number = await desk.register(client, kind="incident", priority="critical")
+    desk.engineer_command(desk.engineers[0], number, "/ask Пришлите журнал")
+    await desk.bot_says(client, "нужна информация")
+    card = await open_card(desk, client, number)
+    assert "на паузе" in text_of(card)
+    desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))  # 9 working hours later
+    await asyncio.sleep(0.6)
+    assert not any("нарушен" in text_of(m)
+                   for m in desk.emu.messages(desk.group, thread_id=desk.topic(number)))
+    desk.emu.send_text(client, client, "Вот журнал")
+    await desk.bot_says(desk.group, "Клиент ответил", thread_id=desk.topic(number))
+    card = await open_card(desk, client, number)
+    assert "Срок решения: 18.03.2025 17:00" in text_of(card)  # pushed by the paused day
+
+
+async def test_no_answer_button(sdesk: ClockDesk) -> None:
+    desk = sdesk
+    client = desk.client()
+    number = await desk.register(client, kind="incident", priority="high")
+    card = await open_card(desk, client, number)
+    assert "Срок решения:" in text_of(card)
+    await desk.press(client, card, "❓ Нет ответа?")
+    await desk.bot_says(client, "ещё не прошёл")
+    desk.advance_to(datetime(2025, 3, 18, 12, 0, tzinfo=MSK))  # first response was due 11:00
+    card = await open_card(desk, client, number)
+    mark = desk.last_id(client)
+    await desk.press(client, card, "❓ Нет ответа?")
+    told = await desk.bot_says(client, "сообщили руководителю", after=mark)
+    assert f"#{number}" in text_of(told)
+    await desk.bot_says(desk.manager, "почему нет ответа по заявке #1001")
+
+
+async def test_priority_raise_accepted_and_declined(sdesk: ClockDesk) -> None:
+    desk = sdesk
+    client = desk.client()
+    first = await desk.register(client, kind="incident", priority="normal", description="Первая")
+    second = await desk.register(client, kind="incident", priority="low", description="Вторая")
+    engineer = desk.engineers[0]
+
+    card = await open_card(desk, client, first)
+    await desk.press(client, card, "⬆️ Повысить приоритет")
+    await desk.bot_says(client, "Почему заявку")
+    mark = desk.last_id(client)
+    desk.emu.send_text(client, client, "СРОЧНО!!!")
+    await desk.bot_says(client, "не похоже на причину", after=mark)
+    desk.emu.send_text(client, client, "Не проходит подписание у всего отдела закупок, стоят платежи")
+    await desk.bot_says(client, "Просьба передана", after=mark)
+    request = await desk.bot_says(desk.group, "просит повысить", thread_id=desk.topic(first))
+    assert "Обычный → Высокий" in text_of(request) and "отдела закупок" in text_of(request)
+    assert not any("СРОЧНО" in text_of(m) for m in desk.thread_messages(first))
+    mark = desk.last_id(client)
+    await desk.press_as(desk.group, engineer, request, "✅ Принять")
+    await desk.bot_says(client, "повышен: Высокий", after=mark)
+    await desk.emu.wait_for(lambda: "Высокий" in text_of(desk.header(first)))
+
+    card = await open_card(desk, client, second)
+    await desk.press(client, card, "⬆️ Повысить приоритет")
+    await desk.bot_says(client, "Почему заявку", after=mark)
+    desk.emu.send_text(client, client, "Отчёты по складу не строятся у трёх бухгалтеров с утра")
+    request = await desk.bot_says(desk.group, "просит повысить", thread_id=desk.topic(second))
+    mark = desk.last_id(client)
+    await desk.press_as(desk.group, engineer, request, "✖️ Отклонить")
+    await desk.bot_says(client, "оставлен прежним (Низкий)", after=mark)
+    # A second press of a decided request changes nothing.
+    await desk.press_as(desk.group, engineer, request, "✅ Принять")
+    await asyncio.sleep(0.3)
+    assert "Низкий" in text_of(desk.header(second))
+
+
+async def test_daily_digest_is_posted_once_by_two_replicas(sdesk: ClockDesk) -> None:
+    desk = sdesk
+    client = desk.client()
+    number = await desk.register(client, kind="incident", priority="critical")
+    desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))
+    await desk.bot_says(desk.group, "нарушен", thread_id=desk.topic(number))
+    replicas = [build_application(desk.bot.settings, clock=desk.clock) for _ in range(2)]
+    for app in replicas:
+        await app.initialize()
+        app.bot_data.forum = True
+    try:
+        posted = await asyncio.gather(*(post_digest(a.bot, a.bot_data) for a in replicas))
+    finally:
+        for app in replicas:
+            await app.shutdown()
+            await app.bot_data.engine.dispose()
+    assert sorted(posted) == [False, True]
+    digests = [m for m in desk.emu.messages(desk.group) if "Сводка по срокам" in text_of(m)]
+    assert len(digests) == 1
+    body = text_of(digests[0])
+    assert f"#{number} · Иван Петров" in body.split("Просрочены:")[1]

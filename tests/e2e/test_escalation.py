@@ -32,10 +32,16 @@ class ClockDesk(Desk):
 @pytest.fixture
 async def sdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDesk]:
     clock = ManualClock(MONDAY)
-    group = emu.add_group(title="Поддержка", is_forum=True, bot_is_admin=True,
-                          can_manage_topics=True)
-    manager = emu.add_user(first_name="Марина", last_name="Руководитель", username="boss",
-                           language_code="ru", started=True)
+    group = emu.add_group(
+        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
+    )
+    manager = emu.add_user(
+        first_name="Марина",
+        last_name="Руководитель",
+        username="boss",
+        language_code="ru",
+        started=True,
+    )
     settings = make_settings(emu, group, database_url, sweep_interval=0.2, manager_id=manager)
     bot = BotProcess(settings, emu, clock=clock)
     await bot.start()
@@ -99,8 +105,10 @@ async def test_waiting_for_the_client_pauses_the_resolution_clock(sdesk: ClockDe
     assert "на паузе" in text_of(card)
     desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))  # 9 working hours later
     await asyncio.sleep(0.6)
-    assert not any("нарушен" in text_of(m)
-                   for m in desk.emu.messages(desk.group, thread_id=desk.topic(number)))
+    assert not any(
+        "нарушен" in text_of(m)
+        for m in desk.emu.messages(desk.group, thread_id=desk.topic(number))
+    )
     desk.emu.send_text(client, client, "Вот журнал")
     await desk.bot_says(desk.group, "Клиент ответил", thread_id=desk.topic(number))
     card = await open_card(desk, client, number)
@@ -137,7 +145,9 @@ async def test_priority_raise_accepted_and_declined(sdesk: ClockDesk) -> None:
     mark = desk.last_id(client)
     desk.emu.send_text(client, client, "СРОЧНО!!!")
     await desk.bot_says(client, "не похоже на причину", after=mark)
-    desk.emu.send_text(client, client, "Не проходит подписание у всего отдела закупок, стоят платежи")
+    desk.emu.send_text(
+        client, client, "Не проходит подписание у всего отдела закупок, стоят платежи"
+    )
     await desk.bot_says(client, "Просьба передана", after=mark)
     request = await desk.bot_says(desk.group, "просит повысить", thread_id=desk.topic(first))
     assert "Обычный → Высокий" in text_of(request) and "отдела закупок" in text_of(request)

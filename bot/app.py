@@ -42,6 +42,7 @@ ENGINEER_COMMANDS = (
     "priority",
     "solve",
     "ask",
+    "org",
     "close",
     "reopen",
     "info",
@@ -167,6 +168,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operators))
     app.add_handler(CommandHandler("info", operator.info, filters=operators))
     app.add_handler(CommandHandler("note", operator.note, filters=operators))
+    app.add_handler(CommandHandler("org", operator.set_organization, filters=operators))
     app.add_handler(CommandHandler("solve", lifecycle.solve, filters=operators))
     app.add_handler(CommandHandler("ask", lifecycle.ask, filters=operators))
     app.add_handler(CommandHandler("article", kb.link_article, filters=operators))

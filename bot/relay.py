@@ -109,6 +109,14 @@ def backoff(attempts: int, exc: TelegramError | None = None, base: float = 15.0)
 # --- the ticket's place in the operator group --------------------------------------------
 
 
+async def _parent_number(desk: Desk, ticket: Ticket) -> int | None:
+    if ticket.parent_ticket_id is None:
+        return None
+    async with desk.tx() as session:
+        parent = await repo.get_ticket(session, ticket_id=ticket.parent_ticket_id)
+    return parent.number if parent is not None else None
+
+
 async def ensure_thread(bot: ExtBot[None], desk: Desk, ticket_id: int) -> Ticket:
     """Makes sure the ticket has its topic (or header card) and returns the fresh row.
 
@@ -135,7 +143,14 @@ async def ensure_thread(bot: ExtBot[None], desk: Desk, ticket_id: int) -> Ticket
     if ticket.header_message_id is None:
         header = await bot.send_message(
             chat_id,
-            render.header_card(ticket, client, lang, zone, forum=desk.forum),
+            render.header_card(
+                ticket,
+                client,
+                lang,
+                zone,
+                forum=desk.forum,
+                parent_number=await _parent_number(desk, ticket),
+            ),
             message_thread_id=ticket.topic_id if desk.forum else None,
         )
         async with desk.tx() as session:
@@ -228,7 +243,14 @@ async def refresh_thread(bot: ExtBot[None], desk: Desk, ticket_id: int) -> None:
     if ticket.header_message_id is not None:
         try:
             await bot.edit_message_text(
-                render.header_card(ticket, client, lang, desk.settings.zone, forum=desk.forum),
+                render.header_card(
+                    ticket,
+                    client,
+                    lang,
+                    desk.settings.zone,
+                    forum=desk.forum,
+                    parent_number=await _parent_number(desk, ticket),
+                ),
                 chat_id=chat_id,
                 message_id=ticket.header_message_id,
             )

@@ -69,7 +69,15 @@ def topic_title(ticket: Ticket, client: Client, lang: str) -> str:
     )
 
 
-def header_card(ticket: Ticket, client: Client, lang: str, zone: ZoneInfo, *, forum: bool) -> str:
+def header_card(
+    ticket: Ticket,
+    client: Client,
+    lang: str,
+    zone: ZoneInfo,
+    *,
+    forum: bool,
+    parent_number: int | None = None,
+) -> str:
     """The card that opens a ticket's topic (or, without topics, that engineers reply to)."""
     text = t(
         lang,
@@ -90,6 +98,8 @@ def header_card(ticket: Ticket, client: Client, lang: str, zone: ZoneInfo, *, fo
         else "",
         created=fmt_dt(ticket.created_at, zone),
     )
+    if parent_number is not None:
+        text += t(lang, "op.parent", parent=format_number(parent_number))
     if ticket.res_due_at is not None and ticket.status != Status.CLOSED:
         text += t(
             lang,

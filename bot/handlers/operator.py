@@ -459,3 +459,25 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
         schedule_album(context, info_.media_group_id)
         return
     await relay.deliver_to_client(context.bot, desk, [row], live=True)
+
+
+async def set_organization(update: Update, context: DeskContext) -> None:
+    """/org <name>: records the client's organization (shown in titles, used to pick the
+    manager who hears about late tickets)."""
+    message = update.effective_message
+    assert message is not None
+    ticket = await _ticket_or_explain(update, context)
+    if ticket is None:
+        return
+    desk = context.desk
+    name = (message.text or "").partition(" ")[2].strip()[:200]
+    if not name:
+        await message.reply_text(t(desk.op_lang, "op.org_usage"))
+        return
+    async with desk.tx() as session:
+        client = await repo.get_client(session, client_id=ticket.client_id)
+        assert client is not None
+        client.organization = name
+        display = client.display_name
+    await message.reply_text(t(desk.op_lang, "op.org_set", client=display, org=name))
+    await relay.refresh_thread(context.bot, desk, ticket.id)

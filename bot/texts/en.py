@@ -357,4 +357,6 @@ TEXTS: dict[str, str] = {
     "op.raise_decline": "✖️ Decline",
     "op.raise_accepted": "⬆️ {engineer} raised ticket {number} priority: {wanted}.",
     "op.raise_declined": "{engineer} declined the priority request of ticket {number}.",
+    "op.org_set": '🏢 Client {client} is from "{org}".',
+    "op.org_usage": "Put the name after the command: /org Acme Ltd",
 }

@@ -358,4 +358,6 @@ TEXTS: dict[str, str] = {
     "op.raise_decline": "✖️ Отклонить",
     "op.raise_accepted": "⬆️ {engineer} повысил(а) приоритет заявки {number}: {wanted}.",
     "op.raise_declined": "{engineer} отклонил(а) просьбу о приоритете заявки {number}.",
+    "op.org_set": "🏢 Клиент {client} — из организации «{org}».",
+    "op.org_usage": "Напишите название после команды: /org ООО Ромашка",
 }

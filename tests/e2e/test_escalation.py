@@ -192,3 +192,44 @@ async def test_daily_digest_is_posted_once_by_two_replicas(sdesk: ClockDesk) -> 
     assert len(digests) == 1
     body = text_of(digests[0])
     assert f"#{number} · Иван Петров" in body.split("Просрочены:")[1]
+
+
+async def test_organizations_have_their_own_manager(
+    emu: BotApiEmulator, database_url: str
+) -> None:
+    clock = ManualClock(MONDAY)
+    group = emu.add_group(
+        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
+    )
+    desk_manager = emu.add_user(first_name="Общий", username="desk_boss", started=True)
+    org_manager = emu.add_user(first_name="Партнёр", username="acme_boss", started=True)
+    settings = make_settings(
+        emu,
+        group,
+        database_url,
+        sweep_interval=0.2,
+        manager_id=desk_manager,
+        organization_managers=f'{{"ООО Ромашка": {org_manager}}}',
+    )
+    bot = BotProcess(settings, emu, clock=clock)
+    await bot.start()
+    desk = ClockDesk(emu=emu, group=group, bot=bot, forum=True)
+    desk.clock = clock
+    desk.engineer()
+    try:
+        client = desk.client()
+        number = await desk.register(client, kind="incident", priority="critical")
+        desk.engineer_command(desk.engineers[0], number, "/org ООО Ромашка")
+        await desk.bot_says(
+            desk.group, "из организации «ООО Ромашка»", thread_id=desk.topic(number)
+        )
+        await desk.emu.wait_for(
+            lambda: (
+                "· ООО Ромашка ·" in str(desk.emu.topics(desk.group)[desk.topic(number)]["name"])
+            )
+        )
+        desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))
+        await desk.bot_says(org_manager, "Просрочена заявка #1001")
+        assert desk.emu.messages(desk_manager, from_bot=True) == []
+    finally:
+        await bot.stop()

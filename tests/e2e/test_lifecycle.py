@@ -173,6 +173,13 @@ async def test_after_the_reopening_window_a_new_ticket_refers_to_the_old(cdesk: 
     desk.emu.send_text(client, client, "Опять не работает", reply_to=answer["message_id"])
     offer = await desk.bot_says(client, "переоткрыть её уже нельзя", after=mark)
     assert f"#{number}" in text_of(offer)
+    await desk.press(client, offer, "Пожелание / предложение")
+    step3 = await desk.bot_says(client, "Шаг 3 из 3", after=offer["message_id"])
+    await desk.press(client, step3, "✅ Готово")
+    summary = await desk.bot_says(client, "Проверьте заявку", after=step3["message_id"])
+    await desk.press(client, summary, "✅ Отправить")
+    await desk.emu.wait_for(lambda: desk.find_header(1002) is not None)
+    assert f"Продолжение заявки #{number}" in text_of(desk.header(1002))
 
 
 async def test_reply_within_the_window_reopens_and_delivers(cdesk: ClockDesk) -> None:

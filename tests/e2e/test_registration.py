@@ -252,3 +252,20 @@ async def test_simultaneous_registrations_get_distinct_sequential_numbers(desk: 
     )
     assert sorted(numbers) == [1001, 1002, 1003, 1004, 1005]
     assert len(desk.emu.topics(desk.group)) == 5
+
+
+async def test_an_english_client_registers_in_english(desk: Desk) -> None:
+    client = desk.client("John", last_name="Smith", username="john", language_code="en")
+    number = await desk.register(
+        client,
+        kind="incident",
+        priority="critical",
+        description="The server does not start",
+        lang="en",
+    )
+    done = [
+        text_of(m) for m in desk.emu.messages(client, from_bot=True) if "registered" in text_of(m)
+    ]
+    assert done and f"#{number}" in done[0] and "Incident" in done[0] and "Critical" in done[0]
+    # The operator group keeps its own language.
+    assert "Инцидент" in text_of(desk.header(number))

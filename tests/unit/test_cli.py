@@ -121,3 +121,17 @@ async def test_the_installed_command_runs_the_bot_against_any_api_server(tmp_pat
     assert proc.returncode == 0, output.decode()
     assert "topics mode" in output.decode()
     assert text_of(reply)
+
+
+def test_env_example_with_the_two_required_values_is_a_working_configuration(
+    tmp_path: Path,
+) -> None:
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    filled = example.replace("BOT_TOKEN=\n", "BOT_TOKEN=123:abc\n").replace(
+        "OPERATOR_CHAT_ID=\n", "OPERATOR_CHAT_ID=-1001234\n"
+    )
+    (tmp_path / ".env").write_text(filled)
+    settings = Settings(_env_file=tmp_path / ".env")  # type: ignore[call-arg]
+    assert settings.operator_chat_id == -1001234
+    assert settings.manager_id is None and settings.desk_days_off == frozenset()
+    assert settings.calendar.work_start.hour == 9

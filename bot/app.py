@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import relay
 from bot.config import Settings
 from bot.context import Desk, DeskApp, DeskContext
-from bot.handlers import client, escalation, kb, lifecycle, operator, registration
+from bot.handlers import client, edits, escalation, kb, lifecycle, operator, registration
 from bot.processor import PerChatUpdateProcessor
 from bot.texts import t
 from desk.clock import Clock, SystemClock
@@ -128,20 +128,23 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
 def _add_handlers(app: DeskApp, settings: Settings) -> None:
     private = filters.ChatType.PRIVATE
     operators = filters.Chat(chat_id=settings.operator_chat_id)
-    new_messages = filters.UpdateType.MESSAGE  # edits are not relayed (noted in the README)
+    new_messages = filters.UpdateType.MESSAGE  # edits have their own handler
+    # Commands act on new messages only: an edited "/note" must not add a second note.
+    private_cmd = private & new_messages
+    operator_cmd = operators & new_messages
 
     # Group 0: commands and buttons first, so that "/new" is never relayed as text.
-    app.add_handler(CommandHandler("start", client.start, filters=private))
-    app.add_handler(CommandHandler("help", client.show_help, filters=private))
-    app.add_handler(CommandHandler("language", client.choose_language, filters=private))
-    app.add_handler(CommandHandler("new", registration.new_ticket, filters=private))
-    app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private))
-    app.add_handler(CommandHandler("cancel", registration.cancel, filters=private))
-    app.add_handler(CommandHandler("kb", kb.kb_command, filters=private))
+    app.add_handler(CommandHandler("start", client.start, filters=private_cmd))
+    app.add_handler(CommandHandler("help", client.show_help, filters=private_cmd))
+    app.add_handler(CommandHandler("language", client.choose_language, filters=private_cmd))
+    app.add_handler(CommandHandler("new", registration.new_ticket, filters=private_cmd))
+    app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private_cmd))
+    app.add_handler(CommandHandler("cancel", registration.cancel, filters=private_cmd))
+    app.add_handler(CommandHandler("kb", kb.kb_command, filters=private_cmd))
     app.add_handler(
-        CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private)
+        CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private_cmd)
     )
-    app.add_handler(MessageHandler(private & filters.COMMAND, client.unknown_command))
+    app.add_handler(MessageHandler(private_cmd & filters.COMMAND, client.unknown_command))
 
     private_buttons = _private_callback
     app.add_handler(CallbackQueryHandler(private_buttons(client.menu), pattern=r"^m:"))
@@ -161,19 +164,24 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     )
 
     # Engineer commands act only in the operator group.
-    app.add_handler(CommandHandler("take", operator.take, filters=operators))
-    app.add_handler(CommandHandler("close", operator.close, filters=operators))
-    app.add_handler(CommandHandler("reopen", operator.reopen, filters=operators))
-    app.add_handler(CommandHandler("type", operator.ask_type, filters=operators))
-    app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operators))
-    app.add_handler(CommandHandler("info", operator.info, filters=operators))
-    app.add_handler(CommandHandler("note", operator.note, filters=operators))
-    app.add_handler(CommandHandler("org", operator.set_organization, filters=operators))
-    app.add_handler(CommandHandler("solve", lifecycle.solve, filters=operators))
-    app.add_handler(CommandHandler("ask", lifecycle.ask, filters=operators))
-    app.add_handler(CommandHandler("article", kb.link_article, filters=operators))
-    app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operators))
-    app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operators))
+    app.add_handler(CommandHandler("take", operator.take, filters=operator_cmd))
+    app.add_handler(CommandHandler("close", operator.close, filters=operator_cmd))
+    app.add_handler(CommandHandler("reopen", operator.reopen, filters=operator_cmd))
+    app.add_handler(CommandHandler("type", operator.ask_type, filters=operator_cmd))
+    app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operator_cmd))
+    app.add_handler(CommandHandler("info", operator.info, filters=operator_cmd))
+    app.add_handler(CommandHandler("note", operator.note, filters=operator_cmd))
+    app.add_handler(CommandHandler("org", operator.set_organization, filters=operator_cmd))
+    app.add_handler(CommandHandler("solve", lifecycle.solve, filters=operator_cmd))
+    app.add_handler(CommandHandler("ask", lifecycle.ask, filters=operator_cmd))
+    app.add_handler(CommandHandler("article", kb.link_article, filters=operator_cmd))
+    app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operator_cmd))
+    app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operator_cmd))
+
+    # Edits of relayed messages, from either side.
+    app.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & (private | operators), edits.on_edit)
+    )
 
     # Group 1: everything else is correspondence.
     app.add_handler(

@@ -480,3 +480,15 @@ async def kb_stats(
         "top_articles": sorted(opened.items(), key=lambda kv: (-kv[1], kv[0]))[:limit],
         "unanswered": sorted(unanswered.items(), key=lambda kv: (-kv[1], kv[0]))[:limit],
     }
+
+
+async def message_by_source(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> TicketMessage | None:
+    """The stored message that a chat's message was relayed from."""
+    rows = await session.execute(
+        select(TicketMessage).where(
+            TicketMessage.source_chat_id == chat_id, TicketMessage.source_message_id == message_id
+        )
+    )
+    return rows.scalars().first()

@@ -359,4 +359,7 @@ TEXTS: dict[str, str] = {
     "op.raise_declined": "{engineer} declined the priority request of ticket {number}.",
     "op.org_set": '🏢 Client {client} is from "{org}".',
     "op.org_usage": "Put the name after the command: /org Acme Ltd",
+    "op.client_edited": "✏️ The client edited a message: {text}",
+    "op.edit_failed": "⚠️ The edit did not reach the client: Telegram refused to change the "
+    "copy. Send the correction as a new message.",
 }

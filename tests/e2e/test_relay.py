@@ -189,3 +189,39 @@ async def test_chatter_in_the_group_is_not_relayed(any_desk: Desk) -> None:
     desk.engineer_says(engineer, number, "Смотрим")
     await desk.bot_says(client, "Смотрим", after=mark)
     assert not any("кто на смене" in text_of(m) for m in desk.emu.messages(client))
+
+
+async def test_edits_follow_the_message_both_ways(any_desk: Desk) -> None:
+    desk = any_desk
+    client = desk.client()
+    engineer = desk.engineers[0]
+    number = await desk.register(client)
+    original = desk.emu.send_text(client, client, "Версия 5.1")
+    copy = await desk.emu.wait_for(
+        lambda: next((m for m in desk.thread_messages(number) if text_of(m) == "Версия 5.1"), None)
+    )
+    desk.emu.edit_text(client, client, original["message_id"], "Версия 5.2")
+    await desk.emu.wait_for(
+        lambda: text_of(desk.emu.get_message(desk.group, copy["message_id"])) == "Версия 5.2"
+    )
+
+    mark = desk.last_id(client)
+    answer = desk.engineer_says(engineer, number, "Обновите до 5.3")
+    got = await desk.bot_says(client, "Обновите до 5.3", after=mark)
+    desk.emu.edit_text(desk.group, engineer, answer["message_id"], "Обновите до 5.4")
+    await desk.emu.wait_for(
+        lambda: text_of(desk.emu.get_message(client, got["message_id"])) == "Обновите до 5.4"
+    )
+
+
+async def test_an_edited_command_does_not_run_again(desk: Desk) -> None:
+    client = desk.client()
+    number = await desk.register(client)
+    note = desk.engineer_command(desk.engineers[0], number, "/note первая версия заметки")
+    await desk.emu.wait_for(lambda: desk.emu.calls_of("setMessageReaction"))
+    reactions = len(desk.emu.calls_of("setMessageReaction"))
+    desk.emu.edit_text(desk.group, desk.engineers[0], note["message_id"], "/note исправленная")
+    desk.engineer_command(desk.engineers[0], number, "/info")
+    card = await desk.bot_says(desk.group, "Сообщений", thread_id=desk.topic(number))
+    assert "заметки: 1" in text_of(card)
+    assert len(desk.emu.calls_of("setMessageReaction")) == reactions

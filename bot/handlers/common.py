@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
@@ -11,7 +12,7 @@ from bot import relay
 from bot.context import Desk, DeskContext
 from desk.language import pick_language
 from storage import repo
-from storage.models import Client
+from storage.models import Client, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,45 @@ async def _flush_album(context: DeskContext) -> None:
     """Delivers a collected album."""
     assert context.job is not None
     await relay.deliver_pending(context.bot, context.desk, media_group_id=str(context.job.data))
+
+
+@dataclass(frozen=True)
+class Press:
+    """A client's press of an inline button: who, which action, and its number arguments."""
+
+    query: CallbackQuery
+    client: Client
+    action: str
+    numbers: tuple[int, ...]
+
+
+async def client_press(update: Update, desk: Desk) -> Press | None:
+    """Reads ``prefix:action:n1:n2...``; a malformed press is answered and gives None.
+
+    Callback data comes from the client's side: numbers are parsed, never trusted further.
+    """
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    client = await touch_client(update, desk)
+    parts = query.data.split(":")
+    try:
+        numbers = tuple(int(p) for p in parts[2:])
+    except ValueError:
+        numbers = ()
+    if len(parts) < 3 or not numbers:
+        await answer(query)
+        return None
+    return Press(query=query, client=client, action=parts[1], numbers=numbers)
+
+
+async def own_ticket(desk: Desk, press: Press) -> Ticket | None:
+    """The ticket a press names, if it is the presser's own; otherwise an alert says so."""
+    async with desk.tx() as session:
+        ticket = await repo.get_ticket_for_client(
+            session, ticket_id=press.numbers[0], client_id=press.client.id
+        )
+    if ticket is None:
+        from bot.texts import t
+
+        await answer(press.query, t(press.client.language, "tickets.not_found"), alert=True)
+    return ticket

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 
 from bot import deadlines, relay, render
 from bot.context import Desk, DeskContext
-from bot.handlers.common import answer, touch_client
+from bot.handlers.common import answer, client_press, own_ticket
 from bot.handlers.operator import engineer_name
 from bot.texts import t
 from desk.lifecycle import is_real_reason
@@ -204,29 +204,19 @@ async def post_digest(bot, desk: Desk) -> bool:  # type: ignore[no-untyped-def]
 
 async def client_card_buttons(update: Update, context: DeskContext) -> None:
     """``e:late`` (No answer?) and ``e:raise`` (ask for a higher priority)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk
-    client = await touch_client(update, desk)
-    lang = client.language
-    parts = query.data.split(":")
-    try:
-        action, ticket_id = parts[1], int(parts[2])
-    except (IndexError, ValueError):
-        await answer(query)
+    press = await client_press(update, desk)
+    if press is None:
         return
-    async with desk.tx() as session:
-        ticket = await repo.get_ticket_for_client(
-            session, ticket_id=ticket_id, client_id=client.id
-        )
+    ticket = await own_ticket(desk, press)
     if ticket is None:
-        await answer(query, t(lang, "tickets.not_found"), alert=True)
         return
-    await answer(query)
+    client, lang = press.client, press.client.language
+    await answer(press.query)
     number = format_number(ticket.number)
-    if action == "late":
+    if press.action == "late":
         await _no_answer(context, client, ticket)
-    elif action == "raise":
+    elif press.action == "raise":
         wanted = _next_priority(ticket.priority)
         if wanted is None or ticket.status == Status.CLOSED:
             await context.bot.send_message(client.id, t(lang, "client.raise_max", number=number))

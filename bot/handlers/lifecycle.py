@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import deadlines, relay, render
 from bot.context import Desk, DeskContext
-from bot.handlers.common import answer, touch_client
+from bot.handlers.common import answer, client_press, own_ticket
 from bot.handlers.operator import _event, _ticket_or_explain
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
@@ -133,28 +133,19 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
 
 async def client_buttons(update: Update, context: DeskContext) -> None:
     """``c:`` buttons: confirm or reject a solution, reopen, rate."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk
-    client = await touch_client(update, desk)
-    lang = client.language
-    parts = query.data.split(":")
-    try:
-        action, ticket_id = parts[1], int(parts[2])
-        value = int(parts[3]) if len(parts) > 3 else 0
-    except (IndexError, ValueError):
-        await answer(query)
+    press = await client_press(update, desk)
+    if press is None:
         return
-    async with desk.tx() as session:
-        ticket = await repo.get_ticket_for_client(
-            session, ticket_id=ticket_id, client_id=client.id
-        )
+    ticket = await own_ticket(desk, press)
     if ticket is None:
-        await answer(query, t(lang, "tickets.not_found"), alert=True)
         return
+    query, client, action = press.query, press.client, press.action
+    lang = client.language
+    value = press.numbers[1] if len(press.numbers) > 1 else 0
     number = format_number(ticket.number)
+    await answer(query)
     if action in ("y", "n"):
-        await answer(query)
         if ticket.status != Status.WAITING:
             await context.bot.send_message(
                 client.id,
@@ -172,13 +163,9 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
         else:
             await _reject(context, client, ticket)
     elif action == "r":
-        await answer(query)
         await reopen_or_continue(update, context, client, ticket, message=None)
     elif action == "s" and valid_rating(value):
-        await answer(query)
         await _rate(context, client, ticket, value, query.message)
-    else:
-        await answer(query)
 
 
 async def _drop_buttons(query) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import Message, Update, User
 
@@ -238,8 +239,7 @@ async def reopen(update: Update, context: DeskContext) -> None:
     await _tell_client(context, updated, "client.reopened")
 
 
-async def ask_type(update: Update, context: DeskContext) -> None:
-    """/type: offers the ticket types as buttons."""
+async def _offer(update: Update, context: DeskContext, key: str, keyboard: Any) -> None:
     message = update.effective_message
     assert message is not None
     ticket = await _ticket_or_explain(update, context)
@@ -247,23 +247,18 @@ async def ask_type(update: Update, context: DeskContext) -> None:
         return
     lang = context.desk.op_lang
     await message.reply_text(
-        t(lang, "op.choose_type", number=format_number(ticket.number)),
-        reply_markup=keyboards.operator_types(lang, ticket),
+        t(lang, key, number=format_number(ticket.number)), reply_markup=keyboard(lang, ticket)
     )
+
+
+async def ask_type(update: Update, context: DeskContext) -> None:
+    """/type: offers the ticket types as buttons."""
+    await _offer(update, context, "op.choose_type", keyboards.operator_types)
 
 
 async def ask_priority(update: Update, context: DeskContext) -> None:
     """/priority: offers the priorities as buttons."""
-    message = update.effective_message
-    assert message is not None
-    ticket = await _ticket_or_explain(update, context)
-    if ticket is None:
-        return
-    lang = context.desk.op_lang
-    await message.reply_text(
-        t(lang, "op.choose_priority", number=format_number(ticket.number)),
-        reply_markup=keyboards.operator_priorities(lang, ticket),
-    )
+    await _offer(update, context, "op.choose_priority", keyboards.operator_priorities)
 
 
 async def set_field(update: Update, context: DeskContext) -> None:

@@ -96,7 +96,7 @@ async def sweep_deadlines(bot, desk: Desk) -> int:  # type: ignore[no-untyped-de
     now = desk.clock.now()
     checks = (
         ("fr_warned_at", "fr_warn_at", OPEN, True, "op.warn_fr", "fr_due_at", False),
-        ("fr_breached_at", "fr_due_at", OPEN, True, "op.breach_fr", "fr_due_at", False),
+        ("fr_breached_at", "fr_due_at", OPEN, True, "op.breach_fr", "fr_due_at", True),
         ("res_warned_at", "res_warn_at", RUNNING, False, "op.warn_res", "res_due_at", False),
         ("res_breached_at", "res_due_at", RUNNING, False, "op.breach_res", "res_due_at", True),
     )

@@ -321,7 +321,8 @@ TEXTS: dict[str, str] = {
     "op.warn_fr": "⏳ 80% of the first-response time of ticket {number} has passed: answer by "
     "{date}.",
     "op.warn_res": "⏳ 80% of the resolution time of ticket {number} has passed: solve by {date}.",
-    "op.breach_fr": "🔥 The first-response deadline of ticket {number} is breached ({date}).",
+    "op.breach_fr": "🔥 The first-response deadline of ticket {number} is breached ({date}). "
+    "The manager has been told.",
     "op.breach_res": "🔥 The resolution deadline of ticket {number} is breached ({date}). The "
     "manager has been told.",
     "manager.breach": "🔥 Ticket <b>{number}</b> is overdue\nClient: {client}\nStatus: {status}\n"

@@ -86,13 +86,15 @@ async def test_warning_breach_and_the_manager(sdesk: ClockDesk) -> None:
     await desk.bot_says(desk.group, "80% срока решения", thread_id=thread)
     desk.advance_to(datetime(2025, 3, 17, 17, 1, tzinfo=MSK))
     await desk.bot_says(desk.group, "Руководитель уведомлён", thread_id=thread)
-    alert = await desk.bot_says(desk.manager, "Просрочена заявка #1001")
-    assert "Иван Петров" in text_of(alert) and "В работе" not in text_of(alert)
+    first_alert = await desk.bot_says(desk.manager, "Просрочена заявка #1001")
+    assert "Срок: 17.03.2025 10:00" in text_of(first_alert)
+    alert = await desk.bot_says(desk.manager, "Срок: 17.03.2025 17:00")
+    assert "Иван Петров" in text_of(alert) and "Статус: Новая" in text_of(alert)
     assert f"https://t.me/c/{str(desk.group)[4:]}/{thread}" in text_of(alert)
     await asyncio.sleep(0.6)  # further sweeps announce nothing twice
     notices = [text_of(m) for m in desk.emu.messages(desk.group, thread_id=thread)]
     assert sum("нарушен" in n for n in notices) == 2
-    assert len(desk.emu.messages(desk.manager, from_bot=True)) == 1
+    assert len(desk.emu.messages(desk.manager, from_bot=True)) == 2  # first response, resolution
 
 
 async def test_waiting_for_the_client_pauses_the_resolution_clock(sdesk: ClockDesk) -> None:

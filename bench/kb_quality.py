@@ -138,7 +138,7 @@ def main() -> None:
     if embedder is None and args.tune:
         # Without the semantic stage the matcher uses lexical_threshold.
         config = MatcherConfig(
-            lexical_threshold=config.threshold, unknown_weight=config.unknown_weight
+            lexical_threshold=config.threshold, lexical_unknown_weight=config.unknown_weight
         )
     started = time.perf_counter()
     matcher = Matcher(articles, config=config, embedder=embedder, cache=cache)

@@ -64,12 +64,26 @@ class LexicalIndex:
         article_terms: set[int] = set()
         df_count: Counter[int] = Counter()
 
+        # Raw whitespace-separated tokens repeat across articles: each is read once (words,
+        # stems, term ids) and remembered, so indexing is mostly dictionary look-ups.
+        token_ids: dict[str, frozenset[int]] = {}
+
+        def read_token(token: str) -> frozenset[int]:
+            found = set()
+            for word in _WORDS(token.lower()):
+                tid = word_ids[word] if word in word_ids else term_id(word)
+                if tid >= 0:
+                    found.add(tid)
+            ids = frozenset(found)
+            token_ids[token] = ids
+            return ids
+
         def add_field(article: int, kind: int, text: str) -> None:
-            found = set(_WORDS(text.lower()))
-            for word in found.difference(word_ids):
-                term_id(word)
-            ids = set(map(word_ids.__getitem__, found))
-            ids.discard(-1)
+            ids: set[int] = set()
+            get = token_ids.get
+            for token in set(text.split()):
+                known = get(token)
+                ids.update(read_token(token) if known is None else known)
             if not ids:
                 return
             field_article.append(article)

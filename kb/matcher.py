@@ -32,10 +32,11 @@ logger = logging.getLogger(__name__)
 class MatcherConfig:
     """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
 
-    threshold: float = 47.0
+    threshold: float = 50.0
     # Without the semantic stage scores are lower; calibrated separately.
-    lexical_threshold: float = 25.0
-    unknown_weight: float = 1.3
+    lexical_threshold: float = 26.0
+    lexical_unknown_weight: float = 1.3
+    unknown_weight: float = 0.9
     semantic_weight: float = 0.6
     # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
     semantic_full: float = 0.65
@@ -122,9 +123,10 @@ class Matcher:
         transliteration repair) and its best sentence, for the semantic stage.
         """
         cfg = self.config
+        unknown = cfg.unknown_weight if self.semantic else cfg.lexical_unknown_weight
         index = self.lexical
         reading, tokens = index.read(text)
-        fields = index.field_scores(tokens, cfg.unknown_weight)
+        fields = index.field_scores(tokens, unknown)
         best_part, best_part_score = reading, -1.0
         parts = sentences(reading)
         if len(parts) > 1:
@@ -134,7 +136,7 @@ class Matcher:
                 part_tokens = index.tokens(part)
                 if len(part_tokens) < 2:
                     continue
-                part_fields = index.field_scores(part_tokens, cfg.unknown_weight)
+                part_fields = index.field_scores(part_tokens, unknown)
                 if part_fields is None:
                     continue
                 part_fields = part_fields.scaled(cfg.sentence_penalty)

@@ -258,30 +258,45 @@ class LexicalIndex:
     def field_scores(self, tokens: Sequence[Token], unknown_weight: float) -> FieldScores | None:
         """Scores of every field, and each article's body coverage (None: nothing matches).
         Several readings of one message combine field by field before article_scores."""
-        n_fields = len(self.field_article)
-        if not tokens or n_fields == 0:
+        if not tokens or len(self.field_article) == 0:
             return None
-        total = np.zeros(n_fields, dtype=np.float32)
+        return self.finish(*self.accumulate(tokens, unknown_weight))
+
+    def weight_of(self, token: Token, unknown_weight: float) -> float:
+        """How much a query word counts: the rarity of what it most likely is."""
+        if not token.matches:
+            return unknown_weight * self.max_idf
+        # The closest term decides, not a rarer relative: "систем" must not weigh like
+        # "системн".
+        best_sim = token.matches[-1][1]
+        best_idf = [float(self.idf[tid]) for tid, sim in token.matches if sim == best_sim]
+        return min(best_idf) if "+" not in token.stem else sum(best_idf) / len(best_idf)
+
+    def accumulate(
+        self, tokens: Sequence[Token], unknown_weight: float
+    ) -> tuple[np.ndarray, float]:
+        """Per field, the weight of the query words it contains; and the query's weight."""
+        total = np.zeros(len(self.field_article), dtype=np.float32)
         weight_sum = 0.0
         for token in tokens:
-            if not token.matches:
-                weight_sum += unknown_weight * self.max_idf
-                continue
-            # The word's weight is that of what it most likely is (the closest term), not of a
-            # rarer relative: "систем" must not weigh like "системн".
-            best_sim = token.matches[-1][1]
-            best_idf = [float(self.idf[tid]) for tid, sim in token.matches if sim == best_sim]
-            weight = min(best_idf) if "+" not in token.stem else sum(best_idf) / len(best_idf)
+            weight = self.weight_of(token, unknown_weight)
             weight_sum += weight
+            if not token.matches:
+                continue
             if len(token.matches) == 1:
                 tid, sim = token.matches[0]
                 total[self.postings[tid]] += sim * weight
                 continue
-            contrib = np.zeros(n_fields, dtype=np.float32)
+            contrib = np.zeros(len(self.field_article), dtype=np.float32)
             for tid, sim in token.matches:  # ascending similarity: the best match wins
                 posting = self.postings[tid]
                 contrib[posting] = np.maximum(contrib[posting], sim * weight)
             total += contrib
+        return total, weight_sum
+
+    def finish(self, total: np.ndarray, weight_sum: float) -> FieldScores | None:
+        """Field scores from accumulated weights: how much of the query each field covers
+        and, for short fields, how much of the field the query covers."""
         if weight_sum <= 0:
             return None
         q_cov = total / weight_sum

@@ -20,7 +20,7 @@ import numpy as np
 
 from kb.articles import Article
 from kb.cache import EmbeddingCache
-from kb.lexical import LexicalIndex
+from kb.lexical import FieldScores, LexicalIndex
 from kb.normalize import sentences
 from kb.semantic import Embedder
 from kb.smalltalk import Chat, classify
@@ -126,24 +126,48 @@ class Matcher:
         unknown = cfg.unknown_weight if self.semantic else cfg.lexical_unknown_weight
         index = self.lexical
         reading, tokens = index.read(text)
-        fields = index.field_scores(tokens, unknown)
-        best_part, best_part_score = reading, -1.0
         parts = sentences(reading)
-        if len(parts) > 1:
-            # Each sentence on its own, a little discounted; combined field by field so that
-            # the articles are reduced once.
-            for part in sorted(parts, key=len, reverse=True)[: cfg.max_sentences]:
-                part_tokens = index.tokens(part)
-                if len(part_tokens) < 2:
-                    continue
-                part_fields = index.field_scores(part_tokens, unknown)
-                if part_fields is None:
-                    continue
-                part_fields = part_fields.scaled(cfg.sentence_penalty)
-                top = float(part_fields.fields.max(initial=0.0))
-                if top > best_part_score:
-                    best_part, best_part_score = part, top
-                fields = part_fields if fields is None else fields.best(part_fields)
+        if len(parts) < 2 or len(self.lexical.field_article) == 0:
+            return index.article_scores(index.field_scores(tokens, unknown)), reading, reading
+        # A long message: each sentence on its own (a little discounted) and the whole. The
+        # sentences' sums make the whole's, so every word's postings are added once.
+        per_part = [(part, index.tokens(part)) for part in parts]
+        whole_total = np.zeros(len(index.field_article), dtype=np.float32)
+        whole_weight = 0.0
+        seen: set[str] = set()
+        best_part, best_part_score = reading, -1.0
+        fields: FieldScores | None = None
+        longest = set(sorted(parts, key=len, reverse=True)[: cfg.max_sentences])
+        for part, part_tokens in per_part:
+            fresh = [tok for tok in part_tokens if tok.stem not in seen]
+            seen.update(tok.stem for tok in part_tokens)
+            total, weight = index.accumulate(part_tokens, unknown)
+            if len(fresh) == len(part_tokens):
+                whole_total += total
+                whole_weight += weight
+            else:  # words already counted for the whole: add only the new ones
+                extra, extra_weight = index.accumulate(fresh, unknown)
+                whole_total += extra
+                whole_weight += extra_weight
+            if len(part_tokens) < 2 or part not in longest:
+                continue
+            part_fields = index.finish(total, weight)
+            if part_fields is None:
+                continue
+            part_fields = part_fields.scaled(cfg.sentence_penalty)
+            top = float(part_fields.fields.max(initial=0.0))
+            if top > best_part_score:
+                best_part, best_part_score = part, top
+            fields = part_fields if fields is None else fields.best(part_fields)
+        # Words the sentence split lost (none, normally) still count for the whole.
+        rest = [tok for tok in tokens if tok.stem not in seen]
+        if rest:
+            extra, extra_weight = index.accumulate(rest, unknown)
+            whole_total += extra
+            whole_weight += extra_weight
+        whole = index.finish(whole_total, whole_weight)
+        if whole is not None:
+            fields = whole if fields is None else fields.best(whole)
         return index.article_scores(fields), reading, best_part
 
     def semantic_scores(self, texts: Sequence[str]) -> np.ndarray | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,10 @@ class Desk:
         # manage them; otherwise a header card per ticket that engineers reply to.
         self.forum = False
         self.bot_username = ""
-        self._ticket_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Held while in use, then forgotten: no lock per ticket ever seen piles up.
+        self._ticket_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self.background: list[asyncio.Task[None]] = []
         self._calendar: BusinessCalendar | None = None
 
@@ -61,7 +64,11 @@ class Desk:
 
     def ticket_lock(self, ticket_id: int) -> asyncio.Lock:
         """Serialises topic creation and delivery for one ticket within this process."""
-        return self._ticket_locks[ticket_id]
+        lock = self._ticket_locks.get(ticket_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._ticket_locks[ticket_id] = lock
+        return lock
 
     @property
     def operator_chat_id(self) -> int:

@@ -12,6 +12,7 @@ Stages, in order:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,11 @@ from kb.semantic import Embedder
 from kb.smalltalk import Chat, classify
 
 logger = logging.getLogger(__name__)
+
+
+BODY_PARAGRAPHS = 4
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_MARKUP = re.compile(r"[`*_#>]")
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,10 @@ class Matcher:
         texts = [article.title, *article.questions, *article.aliases]
         if article.tags:
             texts.append(", ".join(article.tags))
+        # The body's first paragraphs describe symptoms in the desk's words: they catch
+        # clients who describe the problem rather than name it. A few, to bound memory.
+        paragraphs = [" ".join(_MARKUP.sub("", p).split()) for p in _PARAGRAPH.split(article.body)]
+        texts.extend([p[:400] for p in paragraphs if len(p) > 40][:BODY_PARAGRAPHS])
         return texts
 
     @property

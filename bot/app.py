@@ -50,7 +50,17 @@ ENGINEER_COMMANDS = (
     "article",
     "kbstats",
 )
-CLIENT_COMMANDS = ("start", "new", "tickets", "kb", "help", "language", "cancel")
+CLIENT_COMMANDS = (
+    "start",
+    "new",
+    "tickets",
+    "kb",
+    "help",
+    "language",
+    "subscribe",
+    "unsubscribe",
+    "cancel",
+)
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
@@ -141,6 +151,8 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private_cmd))
     app.add_handler(CommandHandler("cancel", registration.cancel, filters=private_cmd))
     app.add_handler(CommandHandler("kb", kb.kb_command, filters=private_cmd))
+    app.add_handler(CommandHandler("subscribe", client.subscribe, filters=private_cmd))
+    app.add_handler(CommandHandler("unsubscribe", client.unsubscribe, filters=private_cmd))
     app.add_handler(
         CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private_cmd)
     )
@@ -154,6 +166,9 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     )
     app.add_handler(CallbackQueryHandler(private_buttons(client.ticket_buttons), pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(private_buttons(kb.buttons), pattern=r"^k:"))
+    app.add_handler(
+        CallbackQueryHandler(private_buttons(client.subscription_buttons), pattern=r"^n:")
+    )
     app.add_handler(
         CallbackQueryHandler(private_buttons(lifecycle.client_buttons), pattern=r"^c:")
     )

@@ -384,6 +384,16 @@ async def _tell_client_cannot_copy(bot: ExtBot[None], desk: Desk, row: TicketMes
     )
 
 
+async def mark_blocked(desk: Desk, client_id: int) -> None:
+    """Telegram said the client blocked the bot: remember it and stop their release news."""
+    async with desk.tx() as session:
+        client = await repo.get_client(session, client_id=client_id)
+        if client is not None:
+            if client.blocked_at is None:
+                client.blocked_at = desk.clock.now()
+            client.subscribed = False
+
+
 async def send_to_client(
     bot: ExtBot[None],
     desk: Desk,
@@ -397,10 +407,7 @@ async def send_to_client(
     try:
         sent = await bot.send_message(client_id, text, reply_markup=reply_markup)
     except Forbidden:
-        async with desk.tx() as session:
-            client = await repo.get_client(session, client_id=client_id)
-            if client is not None and client.blocked_at is None:
-                client.blocked_at = desk.clock.now()
+        await mark_blocked(desk, client_id)
         return None
     except TelegramError as exc:
         logger.warning("could not send to client %s: %s", client_id, exc, exc_info=exc)
@@ -459,10 +466,7 @@ async def deliver_to_client(
                 await _record_failure(
                     desk, rows, state="failed", error="blocked by the client", exc=exc
                 )
-                async with desk.tx() as session:
-                    fresh_client = await repo.get_client(session, client_id=client.id)
-                    if fresh_client is not None:
-                        fresh_client.blocked_at = desk.clock.now()
+                await mark_blocked(desk, client.id)
                 await post_to_thread(bot, desk, ticket_id, t(desk.op_lang, "op.client_blocked"))
             elif kind == "timeout":
                 await _record_failure(desk, rows, state="unknown", error="timed out", exc=exc)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -57,6 +58,11 @@ class Client(Base):
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ticket whose priority the client asked to raise: their next message is the reason.
     pending_raise_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Release announcements: whether the client wants them, and whether we asked yet.
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    subscription_asked: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -6,7 +6,7 @@ import logging
 import math
 from datetime import timedelta
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import deadlines, keyboards, relay, render
@@ -37,6 +37,64 @@ async def start(update: Update, context: DeskContext) -> None:
         text,
         reply_markup=keyboards.main_menu(client.language, has_draft=draft is not None),
     )
+    if not client.subscription_asked:
+        await ask_subscription(context, client)
+
+
+async def ask_subscription(context: DeskContext, client: Client) -> None:
+    """Asks once, at the first /start, whether the client wants release news."""
+    async with context.desk.tx() as session:
+        row = await repo.get_client(session, client_id=client.id)
+        assert row is not None
+        row.subscription_asked = True
+    lang = client.language
+    await context.bot.send_message(
+        client.id,
+        t(lang, "news.ask"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(t(lang, "news.yes"), callback_data="n:sub:1"),
+                    InlineKeyboardButton(t(lang, "news.no"), callback_data="n:sub:0"),
+                ]
+            ]
+        ),
+    )
+
+
+async def set_subscription(context: DeskContext, client: Client, on: bool) -> None:
+    """Subscribes or unsubscribes the client and says so."""
+    async with context.desk.tx() as session:
+        row = await repo.get_client(session, client_id=client.id)
+        assert row is not None
+        row.subscribed = on
+        row.subscription_asked = True
+    key = "news.subscribed" if on else "news.unsubscribed"
+    await context.bot.send_message(client.id, t(client.language, key))
+
+
+async def subscribe(update: Update, context: DeskContext) -> None:
+    """/subscribe: release news on."""
+    await set_subscription(context, await touch_client(update, context.desk), True)
+
+
+async def unsubscribe(update: Update, context: DeskContext) -> None:
+    """/unsubscribe: release news off."""
+    await set_subscription(context, await touch_client(update, context.desk), False)
+
+
+async def subscription_buttons(update: Update, context: DeskContext) -> None:
+    """``n:sub:1`` / ``n:sub:0`` (and the Unsubscribe button under announcements)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    client = await touch_client(update, context.desk)
+    await answer(query)
+    if query.data in ("n:sub:1", "n:sub:0"):
+        try:
+            await query.edit_message_reply_markup(None)
+        except TelegramError:
+            pass  # the buttons staying is harmless: pressing again just repeats the choice
+        await set_subscription(context, client, query.data == "n:sub:1")
 
 
 async def show_help(update: Update, context: DeskContext) -> None:

@@ -363,4 +363,12 @@ TEXTS: dict[str, str] = {
     "op.client_edited": "✏️ The client edited a message: {text}",
     "op.edit_failed": "⚠️ The edit did not reach the client: Telegram refused to change the "
     "copy. Send the correction as a new message.",
+    # --- release announcements
+    "news.ask": "Would you like to receive news about new versions of the system?",
+    "news.yes": "🔔 Yes, please",
+    "news.no": "No, thanks",
+    "news.subscribed": "🔔 Done: you will get release news. To stop: /unsubscribe.",
+    "news.unsubscribed": "🔕 You no longer get release news. To subscribe again: /subscribe.",
+    "commands.subscribe": "Get release news",
+    "commands.unsubscribe": "Stop release news",
 }

@@ -4,14 +4,16 @@ waiting for the client, and the first response recorded. No Telegram here."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from desk.calendar import BusinessCalendar
 from desk.sla import deadline, parse_table, targets
 from storage.models import Ticket
 
 
+@lru_cache(maxsize=8)
 def table(sla_json: str) -> dict[str, tuple[float, float]]:
-    """The desk's deadline table."""
+    """The desk's deadline table (parsed once per setting value)."""
     return parse_table(sla_json)
 
 

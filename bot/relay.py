@@ -347,13 +347,13 @@ async def deliver_to_operators(
                     )
                     await _record_failure(desk, rows, state="failed", error=exc.message, exc=exc)
                     if live:
-                        await _tell_client_cannot_copy(bot, desk, rows[0])
+                        await _tell_sender(bot, desk, rows[0], "relay.cannot_copy")
                     return False
                 # retry, timeout, blocked (the bot lost the group): try again later.
                 logger.warning("ticket %s: delivery to the group postponed: %s", ticket_id, exc)
                 await _record_failure(desk, rows, state="pending", error=str(exc), exc=exc)
                 if live:
-                    await _tell_client_delayed(bot, desk, rows[0])
+                    await _tell_sender(bot, desk, rows[0], "relay.delayed")
                 return False
             async with desk.tx() as session:
                 for row, new_id in zip(rows, new_ids, strict=True):
@@ -368,20 +368,12 @@ async def deliver_to_operators(
         return False
 
 
-async def _tell_client_delayed(bot: ExtBot[None], desk: Desk, row: TicketMessage) -> None:
+async def _tell_sender(bot: ExtBot[None], desk: Desk, row: TicketMessage, key: str) -> None:
+    """Tells the client who wrote `row` what became of it, in their language."""
     async with desk.tx() as session:
         client = await repo.get_client(session, client_id=row.source_chat_id)
     lang = client.language if client else desk.settings.default_language
-    await send_to_client(bot, desk, row.source_chat_id, t(lang, "relay.delayed"), ticket_id=None)
-
-
-async def _tell_client_cannot_copy(bot: ExtBot[None], desk: Desk, row: TicketMessage) -> None:
-    async with desk.tx() as session:
-        client = await repo.get_client(session, client_id=row.source_chat_id)
-    lang = client.language if client else desk.settings.default_language
-    await send_to_client(
-        bot, desk, row.source_chat_id, t(lang, "relay.cannot_copy"), ticket_id=None
-    )
+    await send_to_client(bot, desk, row.source_chat_id, t(lang, key), ticket_id=None)
 
 
 async def mark_blocked(desk: Desk, client_id: int) -> None:

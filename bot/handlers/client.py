@@ -12,7 +12,13 @@ from telegram.error import TelegramError
 from bot import deadlines, keyboards, relay, render
 from bot.context import DeskContext
 from bot.handlers import escalation, kb, lifecycle, registration
-from bot.handlers.common import answer, edit_or_send, schedule_album, touch_client
+from bot.handlers.common import (
+    answer,
+    drop_buttons,
+    edit_or_send,
+    schedule_album,
+    touch_client,
+)
 from bot.texts import t
 from desk.tickets import Action, Status, allowed, apply, format_number
 from storage import repo
@@ -90,10 +96,7 @@ async def subscription_buttons(update: Update, context: DeskContext) -> None:
     client = await touch_client(update, context.desk)
     await answer(query)
     if query.data in ("n:sub:1", "n:sub:0"):
-        try:
-            await query.edit_message_reply_markup(None)
-        except TelegramError:
-            pass  # the buttons staying is harmless: pressing again just repeats the choice
+        await drop_buttons(query)
         await set_subscription(context, client, query.data == "n:sub:1")
 
 
@@ -295,10 +298,10 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
                     and active.client_id == client.id
                 ):
                     target = active
-            if target is None:
-                candidates = await repo.open_tickets(session, client_id=client.id)
-                target = candidates[0] if candidates else None
-        open_count = len(await repo.open_tickets(session, client_id=client.id)) if target else 0
+        open_now = await repo.open_tickets(session, client_id=client.id)
+        if draft is None and replied is None and target is None:
+            target = open_now[0] if open_now else None
+        open_count = len(open_now) if target else 0
     if target is not None:
         await relay_to_ticket(context, client, target, message, announce=open_count > 1)
         return

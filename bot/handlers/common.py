@@ -126,3 +126,12 @@ async def own_ticket(desk: Desk, press: Press) -> Ticket | None:
 
         await answer(press.query, t(press.client.language, "tickets.not_found"), alert=True)
     return ticket
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Removes the buttons under the pressed message; if Telegram refuses, they stay, which is
+    harmless: every press is checked against the current state anyway."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError:
+        pass

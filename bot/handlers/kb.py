@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from bot import relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers import registration
-from bot.handlers.common import answer, touch_client
+from bot.handlers.common import answer, drop_buttons, touch_client
 from bot.handlers.operator import _ticket_or_explain
 from bot.texts import t
 from desk.text import truncate
@@ -190,7 +190,7 @@ async def buttons(update: Update, context: DeskContext) -> None:
             fresh.helped = True
             fresh.opened_article = fresh.opened_article or results[index]["id"]
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await context.bot.send_message(client.id, t(lang, "kb.glad"))
     elif action in ("n", "t"):
         async with desk.tx() as session:
@@ -200,7 +200,7 @@ async def buttons(update: Update, context: DeskContext) -> None:
             message_id = fresh.message_id
             question = fresh.query
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await registration.start_registration(
             update,
             context,
@@ -210,13 +210,6 @@ async def buttons(update: Update, context: DeskContext) -> None:
         )
     else:
         await answer(query)
-
-
-async def _drop_buttons(query) -> None:  # type: ignore[no-untyped-def]
-    try:
-        await query.edit_message_reply_markup(None)
-    except Exception:
-        pass
 
 
 async def _open_article(

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import deadlines, relay, render
 from bot.context import Desk, DeskContext
-from bot.handlers.common import answer, client_press, own_ticket
+from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
 from bot.handlers.operator import _event, _ticket_or_explain
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
@@ -157,7 +157,7 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
                 ),
             )
             return
-        await _drop_buttons(query)
+        await drop_buttons(query)
         if action == "y":
             await close_ticket(context, ticket, action=Action.CONFIRM, reason="confirmed")
         else:
@@ -166,13 +166,6 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
         await reopen_or_continue(update, context, client, ticket, message=None)
     elif action == "s" and valid_rating(value):
         await _rate(context, client, ticket, value, query.message)
-
-
-async def _drop_buttons(query) -> None:  # type: ignore[no-untyped-def]
-    try:
-        await query.edit_message_reply_markup(None)
-    except Exception:
-        pass
 
 
 async def _reject(context: DeskContext, client: Client, ticket: Ticket) -> None:
@@ -190,16 +183,24 @@ async def _reject(context: DeskContext, client: Client, ticket: Ticket) -> None:
         fresh = await repo.get_client(session, client_id=client.id)
         assert fresh is not None
         fresh.active_ticket_id = row.id
+    await _tell_both(context, client, ticket, "client.rejected", "op.client_rejected")
+
+
+async def _tell_both(
+    context: DeskContext, client: Client, ticket: Ticket, client_key: str, op_key: str
+) -> None:
+    """A status change the client made or caused: the client, the topic and its title hear."""
+    desk = context.desk
     number = format_number(ticket.number)
     await relay.send_to_client(
         context.bot,
         desk,
         client.id,
-        t(client.language, "client.rejected", number=number),
+        t(client.language, client_key, number=number),
         ticket_id=ticket.id,
     )
     await relay.post_to_thread(
-        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_rejected", number=number)
+        context.bot, desk, ticket.id, t(desk.op_lang, op_key, number=number)
     )
     await relay.refresh_thread(context.bot, desk, ticket.id)
 
@@ -235,18 +236,7 @@ async def close_ticket(
             client.active_ticket_id = None
         ticket = row
     client = await relay.client_of(desk, ticket)
-    number = format_number(ticket.number)
-    await relay.send_to_client(
-        context.bot,
-        desk,
-        client.id,
-        t(client.language, "client.confirmed", number=number),
-        ticket_id=ticket.id,
-    )
-    await relay.post_to_thread(
-        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_confirmed", number=number)
-    )
-    await relay.refresh_thread(context.bot, desk, ticket.id)
+    await _tell_both(context, client, ticket, "client.confirmed", "op.client_confirmed")
     await ask_rating(context.bot, desk, ticket)
     return True
 
@@ -357,17 +347,7 @@ async def reopen_or_continue(
         assert fresh is not None
         fresh.active_ticket_id = row.id
         ticket = row
-    await relay.send_to_client(
-        context.bot,
-        desk,
-        client.id,
-        t(client.language, "client.reopened_by_you", number=number),
-        ticket_id=ticket.id,
-    )
-    await relay.post_to_thread(
-        context.bot, desk, ticket.id, t(desk.op_lang, "op.client_reopened", number=number)
-    )
-    await relay.refresh_thread(context.bot, desk, ticket.id)
+    await _tell_both(context, client, ticket, "client.reopened_by_you", "op.client_reopened")
     if message is not None:
         await client_handlers.relay_to_ticket(context, client, ticket, message, announce=False)
 

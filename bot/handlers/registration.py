@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 
 from bot import deadlines, keyboards, relay, render
 from bot.context import Desk, DeskContext
-from bot.handlers.common import answer, edit_or_send, touch_client
+from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
 from bot.texts import t
 from desk.text import first_line
 from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType, format_number
@@ -279,10 +279,7 @@ async def _pressed_done(
         await answer(query, t(lang, "reg.empty_description"), alert=True)
         return
     await answer(query)
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass  # the old prompt keeps its buttons; pressing them again is harmless
+    await drop_buttons(query)
     await ask_step(context, client, draft)
 
 
@@ -328,10 +325,7 @@ async def _edit_choice(
         row.updated_at = desk.clock.now()
         draft = row
     await answer(query)
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass
+    await drop_buttons(query)
     await ask_step(context, client, draft)
 
 

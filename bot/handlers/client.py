@@ -14,6 +14,7 @@ from bot.context import DeskContext
 from bot.handlers import escalation, kb, lifecycle, registration
 from bot.handlers.common import (
     answer,
+    client_press,
     drop_buttons,
     edit_or_send,
     schedule_album,
@@ -175,23 +176,15 @@ async def list_tickets(update: Update, context: DeskContext, *, page: int = 0) -
 
 async def ticket_buttons(update: Update, context: DeskContext) -> None:
     """``t:`` buttons: list pages, a ticket's card, its history, writing to it."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk
-    client = await touch_client(update, desk)
-    lang = client.language
-    parts = query.data.split(":")
-    try:
-        action, numbers = parts[1], [int(p) for p in parts[2:]]
-    except (IndexError, ValueError):
-        await answer(query)
+    press = await client_press(update, desk)
+    if press is None:
         return
+    query, client, action, numbers = press.query, press.client, press.action, press.numbers
+    lang = client.language
     if action == "list":
         await answer(query)
-        await list_tickets(update, context, page=max(0, numbers[0] if numbers else 0))
-        return
-    if not numbers:
-        await answer(query)
+        await list_tickets(update, context, page=max(0, numbers[0]))
         return
     async with desk.tx() as session:
         # Only the client's own tickets: the id in the button is the client's to forge.

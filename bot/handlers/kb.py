@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from bot import relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers import registration
-from bot.handlers.common import answer, drop_buttons, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, touch_client
 from bot.handlers.operator import _ticket_or_explain
 from bot.texts import t
 from desk.text import truncate
@@ -156,18 +156,14 @@ async def ask_prompt(update: Update, context: DeskContext) -> None:
 
 async def buttons(update: Update, context: DeskContext) -> None:
     """``k:`` buttons: open an article, helped / not helped, open a ticket."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk
-    client = await touch_client(update, desk)
-    lang = client.language
-    parts = query.data.split(":")
-    try:
-        action, search_id = parts[1], int(parts[2])
-        index = int(parts[3]) if len(parts) > 3 else -1
-    except (IndexError, ValueError):
-        await answer(query)
+    press = await client_press(update, desk)
+    if press is None:
         return
+    query, client, action = press.query, press.client, press.action
+    lang = client.language
+    search_id = press.numbers[0]
+    index = press.numbers[1] if len(press.numbers) > 1 else -1
     async with desk.tx() as session:
         row = await repo.get_search(session, search_id=search_id)
         # The search must be this client's own: the ids in the buttons can be forged.

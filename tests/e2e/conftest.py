@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from bot.texts import t as _t
+from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
 from tests.conftest import BotProcess, make_settings
 
@@ -180,6 +183,20 @@ class Desk:
             self.group, engineer, text, reply_to=reply_to or self.header(number)["message_id"]
         )
 
+    def forge_press(self, user: int, data: str) -> None:
+        """A button press with data the user made up (a modified client can send any)."""
+        self.emu.push_update(
+            {
+                "callback_query": {
+                    "id": f"forged-{data}",
+                    "from": {"id": user, "is_bot": False, "first_name": "?"},
+                    "chat_instance": "x",
+                    "data": data,
+                    "message": self.emu.messages(user, from_bot=True)[-1],
+                }
+            }
+        )
+
     def engineer_command(self, engineer: int, number: int, command: str) -> dict[str, Any]:
         """An engineer runs a command for a ticket."""
         if self.forum:
@@ -191,18 +208,48 @@ class Desk:
         )
 
 
-async def _desk(emu: BotApiEmulator, database_url: str, *, forum: bool) -> AsyncIterator[Desk]:
+class ClockDesk(Desk):
+    """A desk whose clock only the test moves."""
+
+    clock: ManualClock
+    manager: int  # set by tests that have a manager
+
+    def advance_to(self, moment: datetime) -> None:
+        """Moves the desk's clock; the sweep notices within a fraction of a second."""
+        self.clock.advance(moment - self.clock.now())
+
+
+@asynccontextmanager
+async def running_desk(
+    emu: BotApiEmulator,
+    database_url: str,
+    *,
+    forum: bool = True,
+    clock: ManualClock | None = None,
+    **overrides: object,
+) -> AsyncIterator[Desk]:
+    """An operator group, the bot started on it with these settings, and one engineer."""
     group = emu.add_group(
         title="Поддержка", is_forum=forum, bot_is_admin=True, can_manage_topics=forum
     )
-    bot = BotProcess(make_settings(emu, group, database_url), emu)
+    bot = BotProcess(make_settings(emu, group, database_url, **overrides), emu, clock=clock)
     await bot.start()
-    desk = Desk(emu=emu, group=group, bot=bot, forum=forum)
+    desk: Desk
+    if clock is None:
+        desk = Desk(emu=emu, group=group, bot=bot, forum=forum)
+    else:
+        desk = ClockDesk(emu=emu, group=group, bot=bot, forum=forum)
+        desk.clock = clock
     desk.engineer()
     try:
         yield desk
     finally:
         await bot.stop()
+
+
+async def _desk(emu: BotApiEmulator, database_url: str, *, forum: bool) -> AsyncIterator[Desk]:
+    async with running_desk(emu, database_url, forum=forum) as desk:
+        yield desk
 
 
 @pytest.fixture

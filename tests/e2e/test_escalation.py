@@ -14,27 +14,14 @@ from bot.app import build_application
 from bot.handlers.escalation import post_digest
 from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
-from tests.conftest import BotProcess, make_settings
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import ClockDesk, Desk, running_desk
 
 MSK = ZoneInfo("Europe/Moscow")
 MONDAY = datetime(2025, 3, 17, 9, 0, tzinfo=MSK)
 
 
-class ClockDesk(Desk):
-    clock: ManualClock
-    manager: int
-
-    def advance_to(self, moment: datetime) -> None:
-        self.clock.advance(moment - self.clock.now())
-
-
 @pytest.fixture
 async def sdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDesk]:
-    clock = ManualClock(MONDAY)
-    group = emu.add_group(
-        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
-    )
     manager = emu.add_user(
         first_name="Марина",
         last_name="Руководитель",
@@ -42,17 +29,12 @@ async def sdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDe
         language_code="ru",
         started=True,
     )
-    settings = make_settings(emu, group, database_url, sweep_interval=0.2, manager_id=manager)
-    bot = BotProcess(settings, emu, clock=clock)
-    await bot.start()
-    desk = ClockDesk(emu=emu, group=group, bot=bot, forum=True)
-    desk.clock = clock
-    desk.manager = manager
-    desk.engineer()
-    try:
-        yield desk
-    finally:
-        await bot.stop()
+    async with running_desk(
+        emu, database_url, clock=ManualClock(MONDAY), sweep_interval=0.2, manager_id=manager
+    ) as d:
+        assert isinstance(d, ClockDesk)
+        d.manager = manager
+        yield d
 
 
 async def open_card(desk: Desk, client: int, number: int) -> dict:
@@ -199,26 +181,17 @@ async def test_daily_digest_is_posted_once_by_two_replicas(sdesk: ClockDesk) -> 
 async def test_organizations_have_their_own_manager(
     emu: BotApiEmulator, database_url: str
 ) -> None:
-    clock = ManualClock(MONDAY)
-    group = emu.add_group(
-        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
-    )
     desk_manager = emu.add_user(first_name="Общий", username="desk_boss", started=True)
     org_manager = emu.add_user(first_name="Партнёр", username="acme_boss", started=True)
-    settings = make_settings(
+    async with running_desk(
         emu,
-        group,
         database_url,
+        clock=ManualClock(MONDAY),
         sweep_interval=0.2,
         manager_id=desk_manager,
         organization_managers=f'{{"ООО Ромашка": {org_manager}}}',
-    )
-    bot = BotProcess(settings, emu, clock=clock)
-    await bot.start()
-    desk = ClockDesk(emu=emu, group=group, bot=bot, forum=True)
-    desk.clock = clock
-    desk.engineer()
-    try:
+    ) as desk:
+        assert isinstance(desk, ClockDesk)
         client = desk.client()
         number = await desk.register(client, kind="incident", priority="critical")
         desk.engineer_command(desk.engineers[0], number, "/org ООО Ромашка")
@@ -233,5 +206,3 @@ async def test_organizations_have_their_own_manager(
         desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))
         await desk.bot_says(org_manager, "Просрочена заявка #1001")
         assert desk.emu.messages(desk_manager, from_bot=True) == []
-    finally:
-        await bot.stop()

@@ -7,8 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from emulator import BotApiEmulator, text_of
-from tests.conftest import BotProcess, make_settings
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import Desk, running_desk
 
 
 async def test_blocked_client_is_reported_to_the_engineer(desk: Desk) -> None:
@@ -105,17 +104,8 @@ async def test_permanent_refusal_is_shown_to_the_engineer(desk: Desk) -> None:
 @pytest.fixture
 async def impatient_desk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[Desk]:
     """A desk whose requests time out after one second."""
-    group = emu.add_group(
-        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
-    )
-    bot = BotProcess(make_settings(emu, group, database_url, request_timeout=1.0), emu)
-    await bot.start()
-    desk = Desk(emu=emu, group=group, bot=bot, forum=True)
-    desk.engineer()
-    try:
+    async with running_desk(emu, database_url, request_timeout=1.0) as desk:
         yield desk
-    finally:
-        await bot.stop()
 
 
 async def test_timeout_towards_the_client_is_not_resent_but_reported(impatient_desk: Desk) -> None:

@@ -11,8 +11,7 @@ import pytest
 
 from emulator import BotApiEmulator, buttons, text_of
 from kb.articles import DEFAULT_KB_DIR
-from tests.conftest import BotProcess, make_settings
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import Desk, running_desk
 
 
 async def ask(desk: Desk, client: int, question: str) -> dict:
@@ -122,17 +121,7 @@ async def test_another_clients_search_buttons_are_refused(desk: Desk) -> None:
     desk.emu.send_command(intruder, intruder, "/start")
     await desk.bot_says(intruder, "Здравствуйте")
     for data in ("k:o:1:0", "k:n:1:0", "k:t:1"):
-        desk.emu.push_update(
-            {
-                "callback_query": {
-                    "id": f"forged-{data}",
-                    "from": {"id": intruder, "is_bot": False, "first_name": "Пётр"},
-                    "chat_instance": "x",
-                    "data": data,
-                    "message": desk.emu.messages(intruder, from_bot=True)[-1],
-                }
-            }
-        )
+        desk.forge_press(intruder, data)
     await desk.emu.wait_for(
         lambda: (
             sum(
@@ -202,18 +191,8 @@ async def small_kb_desk(
     for name in ("macos-client.md", "backup-restore.md"):
         shutil.copy(DEFAULT_KB_DIR / name, kb_dir / name)
     (kb_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
-    group = emu.add_group(
-        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
-    )
-    settings = make_settings(emu, group, database_url, kb_dir=kb_dir, kb_reload_interval=0.3)
-    bot = BotProcess(settings, emu)
-    await bot.start()
-    desk = Desk(emu=emu, group=group, bot=bot, forum=True)
-    desk.engineer()
-    try:
+    async with running_desk(emu, database_url, kb_dir=kb_dir, kb_reload_interval=0.3) as desk:
         yield desk, kb_dir
-    finally:
-        await bot.stop()
 
 
 async def test_new_article_files_are_picked_up_without_a_restart(

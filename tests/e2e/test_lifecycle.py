@@ -14,37 +14,17 @@ from bot.app import build_application
 from bot.handlers.lifecycle import sweep_once
 from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
-from tests.conftest import BotProcess, make_settings
-from tests.e2e.conftest import Desk
+from tests.e2e.conftest import ClockDesk, Desk, running_desk
 
 MSK = ZoneInfo("Europe/Moscow")
 FRIDAY = datetime(2025, 3, 14, 15, 0, tzinfo=MSK)
 
 
-class ClockDesk(Desk):
-    clock: ManualClock
-
-    def advance_to(self, moment: datetime) -> None:
-        """Moves the desk's clock; the sweep notices within a fraction of a second."""
-        self.clock.advance(moment - self.clock.now())
-
-
 @pytest.fixture
 async def cdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDesk]:
-    clock = ManualClock(FRIDAY)
-    group = emu.add_group(
-        title="Поддержка", is_forum=True, bot_is_admin=True, can_manage_topics=True
-    )
-    settings = make_settings(emu, group, database_url, sweep_interval=0.2)
-    bot = BotProcess(settings, emu, clock=clock)
-    await bot.start()
-    desk = ClockDesk(emu=emu, group=group, bot=bot, forum=True)
-    desk.clock = clock
-    desk.engineer()
-    try:
-        yield desk
-    finally:
-        await bot.stop()
+    async with running_desk(emu, database_url, clock=ManualClock(FRIDAY), sweep_interval=0.2) as d:
+        assert isinstance(d, ClockDesk)
+        yield d
 
 
 def title(desk: Desk, number: int) -> str:

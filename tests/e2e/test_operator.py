@@ -120,17 +120,7 @@ async def test_forged_operator_button_from_a_private_chat_is_ignored(desk: Desk)
     before = desk.header(number)
     # A client cannot press group buttons, but could send crafted callback data; the bot
     # must refuse it. The emulator lets us push such an update directly.
-    desk.emu.push_update(
-        {
-            "callback_query": {
-                "id": "999",
-                "from": {"id": client, "is_bot": False, "first_name": "Иван"},
-                "chat_instance": "x",
-                "data": "o:type:1:consultation",
-                "message": desk.emu.messages(client, from_bot=True)[-1],
-            }
-        }
-    )
+    desk.forge_press(client, "o:type:1:consultation")
     desk.engineer_command(desk.engineers[0], number, "/info")
     card = await desk.bot_says(desk.group, "Сообщений", thread_id=desk.topic(number))
     assert "Инцидент" in text_of(card)

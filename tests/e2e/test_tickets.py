@@ -102,17 +102,7 @@ async def test_nobody_sees_another_clients_ticket(desk: Desk) -> None:
     await desk.bot_says(intruder, "нет заявок")
     # The intruder forges the buttons of the owner's ticket (ticket id 1).
     for data in ("t:card:1", "t:hist:1:0", "t:write:1"):
-        desk.emu.push_update(
-            {
-                "callback_query": {
-                    "id": f"forged-{data}",
-                    "from": {"id": intruder, "is_bot": False, "first_name": "Пётр"},
-                    "chat_instance": "x",
-                    "data": data,
-                    "message": desk.emu.messages(intruder, from_bot=True)[-1],
-                }
-            }
-        )
+        desk.forge_press(intruder, data)
     await desk.emu.wait_for(
         lambda: (
             sum(

@@ -139,8 +139,8 @@ async def test_restart_between_reminder_and_close(cdesk: ClockDesk) -> None:
     assert number == 1001
 
 
-async def test_after_the_reopening_window_a_new_ticket_refers_to_the_old(cdesk: ClockDesk) -> None:
-    desk = cdesk
+async def answered_and_closed(desk: ClockDesk) -> tuple[int, int, dict]:
+    """A client's ticket an engineer answered and closed: the client, number, answer."""
     client = desk.client()
     number = await desk.register(client)
     mark = desk.last_id(client)
@@ -148,6 +148,12 @@ async def test_after_the_reopening_window_a_new_ticket_refers_to_the_old(cdesk: 
     answer = await desk.bot_says(client, "Готово, проверьте", after=mark)
     desk.engineer_command(desk.engineers[0], number, "/close")
     await desk.bot_says(client, "закрыта", after=answer["message_id"])
+    return client, number, answer
+
+
+async def test_after_the_reopening_window_a_new_ticket_refers_to_the_old(cdesk: ClockDesk) -> None:
+    desk = cdesk
+    client, number, answer = await answered_and_closed(desk)
     desk.advance_to(FRIDAY + timedelta(days=31))
     mark = desk.last_id(client)
     desk.emu.send_text(client, client, "Опять не работает", reply_to=answer["message_id"])
@@ -164,13 +170,7 @@ async def test_after_the_reopening_window_a_new_ticket_refers_to_the_old(cdesk: 
 
 async def test_reply_within_the_window_reopens_and_delivers(cdesk: ClockDesk) -> None:
     desk = cdesk
-    client = desk.client()
-    number = await desk.register(client)
-    mark = desk.last_id(client)
-    desk.engineer_says(desk.engineers[0], number, "Готово, проверьте")
-    answer = await desk.bot_says(client, "Готово, проверьте", after=mark)
-    desk.engineer_command(desk.engineers[0], number, "/close")
-    await desk.bot_says(client, "закрыта", after=answer["message_id"])
+    client, number, answer = await answered_and_closed(desk)
     desk.advance_to(FRIDAY + timedelta(days=3))
     desk.emu.send_text(client, client, "Нет, снова падает", reply_to=answer["message_id"])
     await desk.bot_says(client, "снова открыта", after=answer["message_id"])

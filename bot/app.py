@@ -11,7 +11,6 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -24,10 +23,21 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import relay
+from bot.broadcast import Broadcaster
 from bot.config import Settings
 from bot.context import Desk, DeskApp, DeskContext
-from bot.handlers import client, edits, escalation, kb, lifecycle, operator, registration
+from bot.handlers import (
+    announce,
+    client,
+    edits,
+    escalation,
+    kb,
+    lifecycle,
+    operator,
+    registration,
+)
 from bot.processor import PerChatUpdateProcessor
+from bot.ratelimit import DeskRateLimiter
 from bot.texts import t
 from desk.clock import Clock, SystemClock
 from kb.matcher import MatcherConfig
@@ -49,6 +59,7 @@ ENGINEER_COMMANDS = (
     "note",
     "article",
     "kbstats",
+    "announce",
 )
 CLIENT_COMMANDS = (
     "start",
@@ -57,6 +68,7 @@ CLIENT_COMMANDS = (
     "kb",
     "help",
     "language",
+    "news",
     "subscribe",
     "unsubscribe",
     "cancel",
@@ -74,11 +86,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.messages_per_second,
-                overall_time_period=1,
-                group_max_rate=settings.group_messages_per_minute,
-                group_time_period=60,
+            DeskRateLimiter(
+                overall_per_second=settings.messages_per_second,
+                group_per_minute=settings.group_messages_per_minute,
                 max_retries=settings.send_retries,
             )
         )
@@ -153,6 +163,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("kb", kb.kb_command, filters=private_cmd))
     app.add_handler(CommandHandler("subscribe", client.subscribe, filters=private_cmd))
     app.add_handler(CommandHandler("unsubscribe", client.unsubscribe, filters=private_cmd))
+    app.add_handler(CommandHandler("news", announce.news, filters=private_cmd))
     app.add_handler(
         CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private_cmd)
     )
@@ -172,6 +183,10 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(
         CallbackQueryHandler(private_buttons(lifecycle.client_buttons), pattern=r"^c:")
     )
+    app.add_handler(
+        CallbackQueryHandler(private_buttons(announce.request_version), pattern=r"^v:")
+    )
+    app.add_handler(CallbackQueryHandler(announce.admin_buttons, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(escalation.decide_raise, pattern=r"^o:raise:"))
     app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
     app.add_handler(
@@ -192,6 +207,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("article", kb.link_article, filters=operator_cmd))
     app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operator_cmd))
     app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operator_cmd))
+    app.add_handler(CommandHandler("announce", announce.announce, filters=operator_cmd))
 
     # Edits of relayed messages, from either side.
     app.add_handler(
@@ -209,10 +225,17 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(
         MessageHandler(
             operators & new_messages & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-            operator.on_group_message,
+            _group_message,
         ),
         group=1,
     )
+
+
+async def _group_message(update: Update, context: DeskContext) -> None:
+    """An admin composing an announcement is answering the bot; anything else is for a ticket."""
+    if await announce.capture(update, context):
+        return
+    await operator.on_group_message(update, context)
 
 
 def _private_callback(handler: Any) -> Any:
@@ -243,6 +266,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # the knowledge base is rebuilt with it when it is there.
     await kb.refresh(desk, force=True)
     desk.background.append(asyncio.create_task(kb.load_semantic(desk)))
+    desk.broadcaster = Broadcaster(bot, desk)
+    desk.background.append(asyncio.create_task(desk.broadcaster.run()))
     await _publish_commands(app)
     logger.info(
         "bot @%s ready; operator group %s in %s mode",
@@ -355,6 +380,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
                 await stop.wait()
             finally:
                 await app.updater.stop()
+                # Sends in flight finish and are recorded while the bot can still talk.
+                if app.bot_data.broadcaster is not None:
+                    await app.bot_data.broadcaster.stop()
                 await app.stop()
     finally:
         await _post_shutdown(app)

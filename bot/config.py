@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from desk.calendar import BusinessCalendar
@@ -111,7 +111,12 @@ class Settings(DeskSettings):
     operator_language: Literal["ru", "en"] = "ru"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     group_messages_per_minute: int = Field(default=20, ge=1)
-    messages_per_second: int = Field(default=30, ge=1)
+    messages_per_second: float = Field(
+        default=29.0,
+        gt=0,
+        description="Sends per second for the whole bot, evenly spaced; a hair under "
+        "Telegram's 30 so network jitter never crosses it.",
+    )
     send_retries: int = Field(default=3, ge=0)
     poll_timeout: int = Field(default=30, ge=0, le=50)
     request_timeout: float = Field(default=10.0, gt=0)
@@ -128,6 +133,25 @@ class Settings(DeskSettings):
     sweep_interval: float = Field(
         default=60.0, gt=0, description="Seconds between sweeps for reminders and auto-close."
     )
+    broadcast_workers: int = Field(
+        default=4, ge=1, le=32, description="Announcement sends in flight at once."
+    )
+    broadcast_progress_interval: float = Field(
+        default=10.0, ge=3.0, description="Seconds between edits of the progress message."
+    )
+    broadcast_lease: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds after which a send left in flight by a dead process counts as "
+        "unknown; must exceed REQUEST_TIMEOUT.",
+    )
+    broadcast_retry_base: float = Field(
+        default=2.0, gt=0, description="First retry delay of an announcement send; doubles."
+    )
+    broadcast_idle_poll: float = Field(
+        default=5.0, gt=0, description="Seconds between looks for work when idle."
+    )
+    news_items: int = Field(default=5, ge=1, le=20, description="Announcements shown by /news.")
 
     @field_validator("bot_token")
     @classmethod
@@ -137,6 +161,15 @@ class Settings(DeskSettings):
         if not head.isdigit() or not tail:
             raise ValueError("BOT_TOKEN must look like 123456:ABC... (copy it from @BotFather)")
         return SecretStr(token)
+
+    @model_validator(mode="after")
+    def _lease_outlives_requests(self) -> Settings:
+        if self.broadcast_lease <= self.request_timeout:
+            raise ValueError(
+                "BROADCAST_LEASE must exceed REQUEST_TIMEOUT, or a slow send in flight would "
+                "be judged interrupted"
+            )
+        return self
 
     @field_validator("operator_chat_id")
     @classmethod

@@ -16,6 +16,7 @@ from desk.clock import Clock, SystemClock
 from kb.service import KnowledgeBase
 
 if TYPE_CHECKING:
+    from bot.broadcast import Broadcaster
     from bot.config import Settings
 
 
@@ -38,6 +39,8 @@ class Desk:
             weakref.WeakValueDictionary()
         )
         self.background: list[asyncio.Task[None]] = []
+        # The release-announcement sender, once the bot runs.
+        self.broadcaster: Broadcaster | None = None
         self._calendar: BusinessCalendar | None = None
 
     def configure(

@@ -28,6 +28,8 @@ class Article:
     questions: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     path: str = ""
+    # Shown by /news, as the support site's start page showed its popular articles.
+    featured: bool = False
 
     def with_aliases(self, aliases: Iterable[str]) -> Article:
         """The same article with extra questions learnt from tickets."""
@@ -41,6 +43,7 @@ class Article:
             questions=self.questions,
             aliases=self.aliases + extra,
             path=self.path,
+            featured=self.featured,
         )
 
     def snippet(self, limit: int = 90) -> str:
@@ -116,6 +119,9 @@ def parse_article(path: Path, text: str) -> Article | Problem:
         return Problem(name, line_of("tags"), "tags must be a list of words")
     if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
         return Problem(name, line_of("questions"), "questions must be a list of strings")
+    featured = meta.get("featured", False)
+    if not isinstance(featured, bool):
+        return Problem(name, line_of("featured"), "featured must be true or false")
     body = "\n".join(lines[end + 1 :]).strip()
     return Article(
         id=article_id,
@@ -125,6 +131,7 @@ def parse_article(path: Path, text: str) -> Article | Problem:
         tags=tuple(str(t) for t in tags),
         questions=tuple(q.strip() for q in questions if q.strip()),
         path=name,
+        featured=featured,
     )
 
 

@@ -272,3 +272,68 @@ class Digest(Base):
 
     day: Mapped[date_type] = mapped_column(Date, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Announcement(Base):
+    """A release announcement: composed in the operator group, then sent to subscribers.
+
+    ``status`` goes composing → sending → done, or composing → cancelled. While composing,
+    ``step`` says what the admin is asked for next: content, audience, orgs, version, preview.
+    """
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="composing")
+    step: Mapped[str] = mapped_column(String(16), default="content")
+    # Where the admin composes: the operator group's thread (None: General or no topics).
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The bot's current question to the admin, whose buttons go when it is answered.
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What clients receive: text, photo, document, video, animation, audio or voice.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    text_html: Mapped[str] = mapped_column(Text, default="")
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    # "all" subscribers, or "orgs": the organizations listed (JSON) in ``organizations``.
+    audience: Mapped[str] = mapped_column(String(8), default="all")
+    organizations: Mapped[str] = mapped_column(Text, default="[]")
+    # The organizations offered as buttons, so a pressed index means what the admin saw.
+    org_choices: Mapped[str] = mapped_column(Text, default="[]")
+    version: Mapped[str | None] = mapped_column(String(32))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One announcement to one client.
+
+    ``state``: pending → sending → sent | failed | blocked | unknown, or back to pending with
+    ``retry_at`` after a failure that may pass. ``sending`` is written just before the request
+    leaves; a row found in it after its lease ran out belonged to a process that died, and
+    becomes ``unknown``: the client may or may not have it, so it is reported, not resent.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "client_id"),
+        Index("ix_deliveries_queue", "announcement_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"))
+    client_id: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(200))
+    # The "new version" ticket the client asked for from this announcement, at most one.
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -99,6 +99,9 @@ async def subscription_buttons(update: Update, context: DeskContext) -> None:
     if query.data in ("n:sub:1", "n:sub:0"):
         await drop_buttons(query)
         await set_subscription(context, client, query.data == "n:sub:1")
+    elif query.data == "n:off":
+        # Under an announcement: its other buttons stay, only the news stop.
+        await set_subscription(context, client, False)
 
 
 async def show_help(update: Update, context: DeskContext) -> None:

@@ -20,7 +20,8 @@ TEXTS: dict[str, str] = {
         "• Just write a message and it goes to your current ticket. A reply to a bot "
         "message goes to the ticket that message belongs to.\n\n"
         "Commands: /new new ticket, /tickets my tickets, /language language, "
-        "/cancel cancel the registration."
+        "/cancel cancel the registration, /news release news and useful articles, "
+        "/subscribe and /unsubscribe to get release news or not."
     ),
     "commands.start": "Main menu",
     "commands.new": "New ticket",
@@ -371,4 +372,85 @@ TEXTS: dict[str, str] = {
     "news.unsubscribed": "🔕 You no longer get release news. To subscribe again: /subscribe.",
     "commands.subscribe": "Get release news",
     "commands.unsubscribe": "Stop release news",
+    "commands.news": "Release news and useful articles",
+    "news.title": "📣 <b>News</b>",
+    "news.none": "No news yet.",
+    "news.item_version": "<b>{date} · version {version}</b>",
+    "news.item": "<b>{date}</b>",
+    "news.kind_text": "(no text)",
+    "news.kind_photo": "🖼 Picture",
+    "news.kind_document": "📎 File",
+    "news.kind_video": "🎬 Video",
+    "news.kind_animation": "🎬 Animation",
+    "news.kind_audio": "🎵 Audio",
+    "news.kind_voice": "🎙 Voice message",
+    "news.featured": "📚 <b>Useful articles</b> — tap one to open it:",
+    "news.subscribed_hint": "🔔 You get release news. To stop: /unsubscribe.",
+    "news.unsubscribed_hint": "🔕 You do not get release news. To subscribe: /subscribe.",
+    # --- release announcements: the client's side
+    "ann.request_version": "📦 Request version {version}",
+    "ann.unsubscribe": "🔕 Unsubscribe from news",
+    "ann.version_subject": "Version {version}",
+    "ann.version_description": "Please provide version {version} (from announcement #{id}).",
+    "ann.version_registered": (
+        "✅ Ticket <b>{number}</b> is registered.\n"
+        "Type: {type}. Version: {version}.\n"
+        "An engineer will contact you here; answers come to this chat."
+    ),
+    "ann.version_already": "This version is already requested: ticket {number}.",
+    # --- release announcements: the admin's side
+    "ann.cancel": "✖️ Cancel",
+    "ann.not_in_ticket": "Start an announcement in the group's general chat, not in a ticket.",
+    "ann.ask_content": (
+        "📣 Announcement #{id}. Send the message for clients: formatted text, a photo, a "
+        "document, video, GIF, audio or voice — with a caption if you like."
+    ),
+    "ann.no_albums": "An album cannot be announced: send one photo or one file with a caption.",
+    "ann.unsupported": (
+        "This kind of message cannot be announced. Text, photo, document, video, GIF, audio "
+        "or voice will do."
+    ),
+    "ann.ask_audience": "Who should get it?",
+    "ann.all": "👥 All subscribers ({count})",
+    "ann.choose_orgs": "🏢 Choose organizations",
+    "ann.ask_orgs": "Tick the organizations (subscribers in brackets):",
+    "ann.orgs_done": "Done, chosen: {count}",
+    "ann.pick_one": "Tick at least one organization.",
+    "ann.ask_version": (
+        'Version number? Send it (e.g. 3.2.1) and the announcement gets a "Request this '
+        'version" button. Or press "No version".'
+    ),
+    "ann.no_version": "No version",
+    "ann.bad_version": "That does not look like a version: digits, dots, letters, up to 32.",
+    "ann.audience_all": "all subscribers",
+    "ann.audience_orgs": "organizations: {names}",
+    "ann.no_version_label": "none",
+    "ann.preview": (
+        "👆 This is what clients will see.\n"
+        "Recipients: <b>{count}</b> ({audience}). Version: {version}."
+    ),
+    "ann.send": "🚀 Send ({count})",
+    "ann.restart": "✏️ Start over",
+    "ann.stale": "This button no longer works.",
+    "ann.cancelled": "Announcement #{id} is cancelled.",
+    "ann.nobody": "Announcement #{id}: no recipients — nobody chosen is subscribed.",
+    "ann.started": "📣 Announcement #{id}: sending to {total} recipients…",
+    "ann.version_suffix": " (version {version})",
+    "ann.progress": (
+        "📣 Announcement #{id}{version}\n"
+        "Sent: {sent} of {total}. Not delivered: {failed}. Remaining: {remaining}.\n"
+        "Rate: {rate} msg/s. Time to finish: ≈ {eta}."
+    ),
+    "ann.done": (
+        "✅ Announcement #{id}{version} finished in {duration}.\n"
+        "Delivered: {sent} of {total} ({rate} msg/s)."
+    ),
+    "ann.fail_blocked": "• blocked the bot: {count} (unsubscribed)",
+    "ann.fail_refused": "• refused by Telegram: {count} — {reason}",
+    "ann.fail_unknown": (
+        "• outcome unknown: {count} — {reason}. Not resent, so that nobody gets the "
+        "announcement twice."
+    ),
+    "ann.finished": "Announcement #{id} finished: delivered {sent} of {total}. Details above.",
+    "ann.version_topic": "📦 The client requested version {version} from announcement #{id}.",
 }

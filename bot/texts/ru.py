@@ -20,7 +20,8 @@ TEXTS: dict[str, str] = {
         "• Просто напишите сообщение — оно уйдёт в вашу текущую заявку. Ответ на "
         "сообщение бота попадёт в заявку, к которой оно относится.\n\n"
         "Команды: /new — новая заявка, /tickets — мои заявки, /language — язык, "
-        "/cancel — отменить оформление."
+        "/cancel — отменить оформление, /news — новости о релизах и полезные статьи, "
+        "/subscribe и /unsubscribe — получать новости о релизах или нет."
     ),
     "commands.start": "Главное меню",
     "commands.new": "Новая заявка",
@@ -373,4 +374,85 @@ TEXTS: dict[str, str] = {
     "news.unsubscribed": "🔕 Вы отписаны от новостей о релизах. Подписаться снова — /subscribe.",
     "commands.subscribe": "Получать новости о релизах",
     "commands.unsubscribe": "Не получать новости о релизах",
+    "commands.news": "Новости о релизах и полезные статьи",
+    "news.title": "📣 <b>Новости</b>",
+    "news.none": "Пока новостей нет.",
+    "news.item_version": "<b>{date} · версия {version}</b>",
+    "news.item": "<b>{date}</b>",
+    "news.kind_text": "(без текста)",
+    "news.kind_photo": "🖼 Изображение",
+    "news.kind_document": "📎 Файл",
+    "news.kind_video": "🎬 Видео",
+    "news.kind_animation": "🎬 Анимация",
+    "news.kind_audio": "🎵 Аудио",
+    "news.kind_voice": "🎙 Голосовое сообщение",
+    "news.featured": "📚 <b>Полезные статьи</b> — нажмите, чтобы открыть:",
+    "news.subscribed_hint": "🔔 Вы получаете новости о релизах. Отписаться — /unsubscribe.",
+    "news.unsubscribed_hint": "🔕 Новости о релизах вам не приходят. Подписаться — /subscribe.",
+    # --- release announcements: the client's side
+    "ann.request_version": "📦 Запросить версию {version}",
+    "ann.unsubscribe": "🔕 Отписаться от новостей",
+    "ann.version_subject": "Версия {version}",
+    "ann.version_description": "Прошу предоставить версию {version} (из рассылки №{id}).",
+    "ann.version_registered": (
+        "✅ Заявка <b>{number}</b> зарегистрирована.\n"
+        "Тип: {type}. Версия: {version}.\n"
+        "Инженер свяжется с вами здесь; ответы придут в этот чат."
+    ),
+    "ann.version_already": "Эта версия уже запрошена: заявка {number}.",
+    # --- release announcements: the admin's side
+    "ann.cancel": "✖️ Отмена",
+    "ann.not_in_ticket": "Рассылку начинают не в теме заявки, а в общем чате группы.",
+    "ann.ask_content": (
+        "📣 Рассылка №{id}. Пришлите сообщение для клиентов: текст с оформлением, фото, "
+        "документ, видео, GIF, аудио или голосовое — с подписью, если нужно."
+    ),
+    "ann.no_albums": "Альбом разослать нельзя: пришлите одно фото или один файл с подписью.",
+    "ann.unsupported": (
+        "Такое сообщение разослать нельзя. Подойдёт текст, фото, документ, видео, GIF, аудио "
+        "или голосовое."
+    ),
+    "ann.ask_audience": "Кому отправить?",
+    "ann.all": "👥 Всем подписчикам ({count})",
+    "ann.choose_orgs": "🏢 Выбрать организации",
+    "ann.ask_orgs": "Отметьте организации (в скобках — подписчиков):",
+    "ann.orgs_done": "Готово, выбрано: {count}",
+    "ann.pick_one": "Отметьте хотя бы одну организацию.",
+    "ann.ask_version": (
+        "Номер версии? Пришлите его (например, 3.2.1) — под рассылкой появится кнопка "
+        "«Запросить версию». Или нажмите «Без версии»."
+    ),
+    "ann.no_version": "Без версии",
+    "ann.bad_version": "Не похоже на номер версии: нужны цифры, точки, буквы, до 32 знаков.",
+    "ann.audience_all": "все подписчики",
+    "ann.audience_orgs": "организации: {names}",
+    "ann.no_version_label": "нет",
+    "ann.preview": (
+        "👆 Так рассылку увидят клиенты.\n"
+        "Получателей: <b>{count}</b> ({audience}). Версия: {version}."
+    ),
+    "ann.send": "🚀 Отправить ({count})",
+    "ann.restart": "✏️ Начать заново",
+    "ann.stale": "Эта кнопка уже не действует.",
+    "ann.cancelled": "Рассылка №{id} отменена.",
+    "ann.nobody": "Рассылка №{id}: получателей нет — никто из выбранных не подписан.",
+    "ann.started": "📣 Рассылка №{id}: отправляю {total} получателям…",
+    "ann.version_suffix": " (версия {version})",
+    "ann.progress": (
+        "📣 Рассылка №{id}{version}\n"
+        "Отправлено: {sent} из {total}. Не доставлено: {failed}. Осталось: {remaining}.\n"
+        "Скорость: {rate} сообщ./с. До конца: ≈ {eta}."
+    ),
+    "ann.done": (
+        "✅ Рассылка №{id}{version} завершена за {duration}.\n"
+        "Доставлено: {sent} из {total} ({rate} сообщ./с)."
+    ),
+    "ann.fail_blocked": "• заблокировали бота: {count} (отписаны)",
+    "ann.fail_refused": "• Telegram отказал: {count} — {reason}",
+    "ann.fail_unknown": (
+        "• исход неизвестен: {count} — {reason}. Повторно не отправлялось, чтобы никто не "
+        "получил рассылку дважды."
+    ),
+    "ann.finished": "Рассылка №{id} завершена: доставлено {sent} из {total}. Итоги — выше.",
+    "ann.version_topic": "📦 Клиент запросил версию {version} из рассылки №{id}.",
 }

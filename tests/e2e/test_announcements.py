@@ -1,0 +1,481 @@
+"""Release announcements: an admin composes one in the operator group; every subscribed client
+gets it exactly once, with "Request this version" and "Unsubscribe" under it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from emulator import BotApiEmulator, buttons, text_of
+from storage.db import create_engine, create_sessionmaker
+from storage.models import Announcement, Client, Delivery, Ticket
+from tests.e2e.conftest import Desk, running_desk
+
+FAST = {
+    "broadcast_progress_interval": 3.0,
+    "broadcast_idle_poll": 0.3,
+    "broadcast_retry_base": 0.2,
+    "broadcast_lease": 6.0,
+}
+
+
+@dataclass
+class NewsDesk:
+    """A running desk with an admin in the operator group."""
+
+    desk: Desk
+    admin: int
+    database_url: str
+
+    @property
+    def emu(self) -> BotApiEmulator:
+        return self.desk.emu
+
+    @property
+    def group(self) -> int:
+        return self.desk.group
+
+    async def subscriber(
+        self, name: str = "Иван", *, lang: str = "ru", organization: str | None = None
+    ) -> int:
+        """A client who subscribed with /subscribe (and works for `organization`)."""
+        client = self.desk.client(name, language_code=lang)
+        self.emu.send_command(client, client, "/subscribe")
+        await self.desk.bot_says(client, "🔔")
+        if organization is not None:
+            await self.sql(
+                update(Client).where(Client.id == client).values(organization=organization)
+            )
+        return client
+
+    async def sql(self, statement: Any) -> Any:
+        engine = create_engine(self.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                result = await session.execute(statement)
+                return result.all() if statement.is_select else None
+        finally:
+            await engine.dispose()
+
+    def bot_in_group(self, after: int) -> list[dict[str, Any]]:
+        return [m for m in self.emu.messages(self.group, from_bot=True) if m["message_id"] > after]
+
+    async def compose(
+        self,
+        send: Any,
+        *,
+        audience: str = "all",
+        orgs: tuple[str, ...] = (),
+        version: str | None = None,
+    ) -> dict[str, Any]:
+        """/announce → the message (sent by `send`) → audience → version; returns the
+        control message under the preview."""
+        desk = self.desk
+        mark = desk.last_id(self.group)
+        self.emu.send_command(self.group, self.admin, "/announce")
+        await desk.bot_says(self.group, "Пришлите сообщение для клиентов", after=mark)
+        send()
+        ask = await desk.bot_says(self.group, "Кому отправить?", after=mark)
+        if audience == "all":
+            label = next(b for b in buttons(ask) if b.startswith("👥"))
+            await desk.press_as(self.group, self.admin, ask, label)
+        else:
+            await desk.press_as(self.group, self.admin, ask, "🏢 Выбрать организации")
+            for name in orgs:
+                await self.emu.wait_for(
+                    lambda n=name: any(
+                        n in b and b.startswith("▫️")
+                        for b in buttons(self.emu.get_message(self.group, ask["message_id"]))
+                    )
+                )
+                current = self.emu.get_message(self.group, ask["message_id"])
+                label = next(b for b in buttons(current) if name in b)
+                await desk.press_as(self.group, self.admin, current, label)
+            await self.emu.wait_for(
+                lambda: (
+                    f"выбрано: {len(orgs)}"
+                    in " ".join(buttons(self.emu.get_message(self.group, ask["message_id"])))
+                )
+            )
+            current = self.emu.get_message(self.group, ask["message_id"])
+            await desk.press_as(self.group, self.admin, current, f"Готово, выбрано: {len(orgs)}")
+        ask = await desk.bot_says(self.group, "Номер версии?", after=ask["message_id"])
+        if version is None:
+            await desk.press_as(self.group, self.admin, ask, "Без версии")
+        else:
+            self.emu.send_text(self.group, self.admin, version)
+        return await desk.bot_says(
+            self.group, "Так рассылку увидят клиенты", after=ask["message_id"]
+        )
+
+    async def send_and_wait(self, control: dict[str, Any], timeout: float = 20.0) -> str:  # noqa: ASYNC109
+        """Presses Send and waits for the final summary; returns the progress message's text."""
+        label = next(b for b in buttons(control) if b.startswith("🚀"))
+        await self.desk.press_as(self.group, self.admin, control, label)
+        await self.desk.bot_says(
+            self.group, "завершена: доставлено", after=control["message_id"], timeout=timeout
+        )
+        started = next(
+            m
+            for m in self.bot_in_group(control["message_id"])
+            if text_of(m).startswith("✅ Рассылка")
+        )
+        return text_of(started)
+
+    def received(self, client: int, contains: str) -> list[dict[str, Any]]:
+        return [m for m in self.emu.messages(client, from_bot=True) if contains in text_of(m)]
+
+
+@pytest.fixture
+async def news(emu: BotApiEmulator, database_url: str) -> AsyncIterator[NewsDesk]:
+    admin = emu.add_user(first_name="Анна", last_name="Админ", username=None, language_code="ru")
+    async with running_desk(emu, database_url, admin_ids=frozenset({admin}), **FAST) as desk:
+        emu.add_member(desk.group, admin)
+        yield NewsDesk(desk=desk, admin=admin, database_url=database_url)
+
+
+BOLD_NEWS = "Вышла версия 3.2: быстрый поиск"
+
+
+def bold_text(news: NewsDesk) -> Any:
+    return lambda: news.emu.send_text(
+        news.group,
+        news.admin,
+        BOLD_NEWS,
+        entities=[{"type": "bold", "offset": 0, "length": 12}],
+    )
+
+
+async def test_an_announcement_reaches_every_subscriber_once(news: NewsDesk) -> None:
+    ru = await news.subscriber("Иван")
+    en = await news.subscriber("John", lang="en")
+    other = await news.subscriber("Пётр")
+    quiet = news.desk.client("Молчун")  # never subscribed
+    news.emu.send_command(other, other, "/unsubscribe")
+    await news.desk.bot_says(other, "🔕")
+
+    control = await news.compose(bold_text(news))
+    preview = news.bot_in_group(control["message_id"] - 2)[0]
+    # The preview is what clients get: the same text, formatting and buttons.
+    assert text_of(preview) == BOLD_NEWS
+    assert preview["entities"][0]["type"] == "bold"
+    assert buttons(preview) == ["🔕 Отписаться от новостей"]
+    assert "Получателей: 2" in text_of(control)
+
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 2 из 2" in summary
+    for client, unsubscribe in (
+        (ru, "🔕 Отписаться от новостей"),
+        (en, "🔕 Unsubscribe from news"),
+    ):
+        got = news.received(client, BOLD_NEWS)
+        assert len(got) == 1
+        assert got[0]["entities"][0]["type"] == "bold"
+        assert buttons(got[0]) == [unsubscribe]
+    assert news.received(other, BOLD_NEWS) == []
+    assert news.received(quiet, BOLD_NEWS) == []
+
+
+async def test_only_admins_announce(news: NewsDesk) -> None:
+    engineer = news.desk.engineers[0]
+    mark = news.desk.last_id(news.group)
+    news.emu.send_command(news.group, engineer, "/announce")
+    await news.desk.bot_says(news.group, "только для администраторов", after=mark)
+    # An engineer pressing the admin's buttons is refused too.
+    await news.subscriber()
+    mark = news.desk.last_id(news.group)
+    news.emu.send_command(news.group, news.admin, "/announce")
+    ask = await news.desk.bot_says(news.group, "Пришлите сообщение", after=mark)
+    await news.desk.press_as(news.group, engineer, ask, "✖️ Отмена")
+    await news.emu.wait_for(
+        lambda: any(
+            "только для администраторов" in (a.get("text") or "")
+            for a in news.emu.callback_answers
+        )
+    )
+    assert buttons(news.emu.get_message(news.group, ask["message_id"])) == ["✖️ Отмена"]
+
+
+async def test_cancel_sends_nothing(news: NewsDesk) -> None:
+    client = await news.subscriber()
+    mark = news.desk.last_id(news.group)
+    news.emu.send_command(news.group, news.admin, "/announce")
+    ask = await news.desk.bot_says(news.group, "Пришлите сообщение", after=mark)
+    news.emu.send_text(news.group, news.admin, "Черновик")
+    ask = await news.desk.bot_says(news.group, "Кому отправить?", after=ask["message_id"])
+    await news.desk.press_as(news.group, news.admin, ask, "✖️ Отмена")
+    await news.desk.bot_says(news.group, "отменена", after=ask["message_id"])
+    # The admin's next words are ordinary chatter again, not an announcement.
+    news.emu.send_text(news.group, news.admin, "Коллеги, всем привет")
+    assert news.received(client, "Черновик") == []
+
+
+async def test_audience_by_organization(news: NewsDesk) -> None:
+    romashka = await news.subscriber("Иван", organization="ООО Ромашка")
+    lutik = await news.subscriber("Пётр", organization="АО Лютик")
+    nobody = await news.subscriber("Сергей")
+
+    control = await news.compose(
+        lambda: news.emu.send_text(news.group, news.admin, "Только для Ромашки"),
+        audience="orgs",
+        orgs=("ООО Ромашка",),
+    )
+    assert "Получателей: 1" in text_of(control)
+    assert "ООО Ромашка" in text_of(control)
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 1 из 1" in summary
+    assert len(news.received(romashka, "Только для Ромашки")) == 1
+    assert news.received(lutik, "Только для Ромашки") == []
+    assert news.received(nobody, "Только для Ромашки") == []
+
+
+async def test_a_photo_with_its_caption(news: NewsDesk) -> None:
+    client = await news.subscriber()
+    control = await news.compose(
+        lambda: news.emu.send_photo(news.group, news.admin, caption="Новый интерфейс 4.0"),
+        version="4.0",
+    )
+    await news.send_and_wait(control)
+    got = news.received(client, "Новый интерфейс 4.0")
+    assert len(got) == 1 and got[0].get("photo")
+    assert buttons(got[0]) == ["📦 Запросить версию 4.0", "🔕 Отписаться от новостей"]
+
+
+async def test_request_this_version_registers_one_ticket(news: NewsDesk) -> None:
+    client = await news.subscriber()
+    outsider = news.desk.client("Чужой")
+    control = await news.compose(bold_text(news), version="3.2.1")
+    await news.send_and_wait(control)
+    announcement = news.received(client, BOLD_NEWS)[0]
+    assert buttons(announcement)[0] == "📦 Запросить версию 3.2.1"
+
+    await news.desk.press(client, announcement, "📦 Запросить версию 3.2.1")
+    done = await news.desk.bot_says(client, "зарегистрирована", after=announcement["message_id"])
+    assert "Новая версия системы" in text_of(done) and "3.2.1" in text_of(done)
+    number = int(text_of(done).split("#")[1].split()[0])
+    await news.emu.wait_for(lambda: news.desk.topic(number) is not None)
+    await news.desk.bot_says(
+        news.group, "запросил версию 3.2.1", thread_id=news.desk.topic(number)
+    )
+
+    # A second tap opens no second ticket and says which one there is.
+    answers = len(news.emu.callback_answers)
+    await news.desk.press(client, announcement, "📦 Запросить версию 3.2.1")
+    await news.emu.wait_for(lambda: len(news.emu.callback_answers) > answers)
+    assert f"#{number}" in (news.emu.callback_answers[-1].get("text") or "")
+    tickets = await news.sql(select(Ticket.number, Ticket.type).where(Ticket.client_id == client))
+    assert tickets == [(number, "version")]
+
+    # Somebody who did not get the announcement cannot ask through forged button data.
+    (row,) = await news.sql(select(Announcement.id))
+    news.emu.send_command(outsider, outsider, "/start")
+    await news.desk.bot_says(outsider, "Здравствуйте")
+    news.desk.forge_press(outsider, f"v:req:{row[0]}")
+    await news.emu.wait_for(
+        lambda: any(
+            p["callback_query_id"].startswith("forged-v:req")
+            for p in news.emu.calls_of("answerCallbackQuery")
+        )
+    )
+    assert await news.sql(select(Ticket.id).where(Ticket.client_id == outsider)) == []
+
+
+async def test_the_unsubscribe_button_under_an_announcement(news: NewsDesk) -> None:
+    client = await news.subscriber()
+    control = await news.compose(bold_text(news))
+    await news.send_and_wait(control)
+    announcement = news.received(client, BOLD_NEWS)[0]
+    await news.desk.press(client, announcement, "🔕 Отписаться от новостей")
+    await news.desk.bot_says(client, "Вы отписаны", after=announcement["message_id"])
+    assert await news.sql(select(Client.subscribed).where(Client.id == client)) == [(False,)]
+
+
+async def test_blocked_clients_are_counted_and_unsubscribed(news: NewsDesk) -> None:
+    fine = await news.subscriber("Иван")
+    gone = await news.subscriber("Ушедший")
+    news.emu.block_bot(gone)
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 1 из 2" in summary
+    assert "заблокировали бота: 1" in summary
+    assert len(news.received(fine, BOLD_NEWS)) == 1
+    assert await news.sql(select(Client.subscribed).where(Client.id == gone)) == [(False,)]
+
+
+async def test_429_is_waited_out_and_nobody_gets_two(news: NewsDesk) -> None:
+    clients = [await news.subscriber(f"Клиент {n}") for n in range(3)]
+    target = clients[1]
+    news.emu.inject_error(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 1",
+        retry_after=1,
+        times=2,
+        when=lambda p: p.get("chat_id") == target,
+    )
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 3 из 3" in summary
+    for client in clients:
+        assert len(news.received(client, BOLD_NEWS)) == 1
+    assert sum(1 for m, p, e in news.emu.state.errors if e.error_code == 429) == 2
+
+
+async def test_a_permanent_refusal_is_reported_with_its_reason(news: NewsDesk) -> None:
+    fine = await news.subscriber("Иван")
+    odd = await news.subscriber("Странный")
+    news.emu.inject_error(
+        "sendMessage", 400, "Bad Request: chat not found", when=lambda p: p.get("chat_id") == odd
+    )
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 1 из 2" in summary
+    assert "Telegram отказал: 1 — Bad Request: chat not found" in summary or (
+        "Telegram отказал: 1 — Chat not found" in summary
+    )
+    assert len(news.received(fine, BOLD_NEWS)) == 1
+
+
+async def test_news_shows_the_announcements_meant_for_the_client(news: NewsDesk) -> None:
+    client = await news.subscriber("Иван", organization="ООО Ромашка")
+    stranger = await news.subscriber("Пётр", organization="АО Лютик")
+    control = await news.compose(bold_text(news), version="3.2")
+    await news.send_and_wait(control)
+    control = await news.compose(
+        lambda: news.emu.send_text(news.group, news.admin, "Секрет для Лютика"),
+        audience="orgs",
+        orgs=("АО Лютик",),
+    )
+    await news.send_and_wait(control)
+
+    mark = news.desk.last_id(client)
+    news.emu.send_command(client, client, "/news")
+    shown = await news.desk.bot_says(client, "Новости", after=mark)
+    assert BOLD_NEWS in text_of(shown) and "версия 3.2" in text_of(shown)
+    assert "Секрет для Лютика" not in text_of(shown)
+    assert "Вы получаете новости" in text_of(shown)
+    titles = buttons(shown)
+    assert "📄 Обновление до новой версии" in titles or any("верси" in b for b in titles)
+    await news.desk.press(client, shown, titles[0])
+    article = await news.desk.bot_says(
+        client, titles[0].removeprefix("📄 "), after=shown["message_id"]
+    )
+    assert "Помогло" in " ".join(buttons(article))
+
+    mark = news.desk.last_id(stranger)
+    news.emu.send_command(stranger, stranger, "/news")
+    shown = await news.desk.bot_says(stranger, "Новости", after=mark)
+    assert "Секрет для Лютика" in text_of(shown)
+
+
+async def _delivery_states(news: NewsDesk) -> dict[int, str]:
+    rows = await news.sql(select(Delivery.client_id, Delivery.state))
+    return {client: state for client, state in rows}
+
+
+@pytest.mark.parametrize("restart_at", [3])
+async def test_a_restart_resumes_without_repeating_anyone(news: NewsDesk, restart_at: int) -> None:
+    clients = [await news.subscriber(f"Клиент {n}") for n in range(12)]
+    # Slow the broadcast so the restart lands in the middle of it.
+    news.emu.inject_delay(
+        "sendMessage", 0.3, times=100, when=lambda p: p.get("chat_id") in clients
+    )
+    control = await news.compose(bold_text(news))
+    label = next(b for b in buttons(control) if b.startswith("🚀"))
+    await news.desk.press_as(news.group, news.admin, control, label)
+    await news.emu.wait_for(
+        lambda: sum(len(news.received(c, BOLD_NEWS)) for c in clients) >= restart_at, timeout=10
+    )
+    await news.desk.bot.restart()
+    await news.desk.bot_says(
+        news.group, "завершена: доставлено", after=control["message_id"], timeout=30
+    )
+    for client in clients:
+        assert len(news.received(client, BOLD_NEWS)) == 1, client
+    assert set((await _delivery_states(news)).values()) == {"sent"}
+
+
+async def test_sends_left_in_flight_by_a_dead_process_are_reported_not_resent(
+    emu: BotApiEmulator, database_url: str
+) -> None:
+    """The state a hard kill leaves behind, written directly: a row claimed long ago and never
+    recorded. The restarted bot reports it as unknown and does not send it again."""
+    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
+    async with running_desk(emu, database_url, admin_ids=frozenset({admin}), **FAST) as desk:
+        emu.add_member(desk.group, admin)
+        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+        limbo = await news.subscriber("Иван")
+        waiting = await news.subscriber("Пётр")
+        await desk.bot.stop()
+        from datetime import UTC, datetime, timedelta
+
+        long_ago = datetime.now(UTC) - timedelta(minutes=5)
+        engine = create_engine(database_url)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                progress = emu.send_text(desk.group, admin, "(тут было сообщение о ходе)")
+                row = Announcement(
+                    author_id=admin,
+                    status="sending",
+                    step="sent",
+                    kind="text",
+                    text_html=BOLD_NEWS,
+                    total=2,
+                    created_at=long_ago,
+                    started_at=long_ago,
+                    progress_message_id=progress["message_id"],
+                )
+                session.add(row)
+                await session.flush()
+                session.add_all(
+                    [
+                        Delivery(
+                            announcement_id=row.id,
+                            client_id=limbo,
+                            state="sending",
+                            attempts=1,
+                            claimed_at=long_ago,
+                        ),
+                        Delivery(
+                            announcement_id=row.id, client_id=waiting, state="pending", attempts=0
+                        ),
+                    ]
+                )
+        finally:
+            await engine.dispose()
+        mark = desk.last_id(desk.group)
+        await desk.bot.start()
+        await desk.bot_says(desk.group, "завершена: доставлено 1 из 2", after=mark, timeout=20)
+        assert len(news.received(waiting, BOLD_NEWS)) == 1
+        assert news.received(limbo, BOLD_NEWS) == []
+        assert await _delivery_states(news) == {limbo: "unknown", waiting: "sent"}
+
+
+async def test_a_timed_out_send_is_unknown_and_not_resent(
+    emu: BotApiEmulator, database_url: str
+) -> None:
+    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
+    async with running_desk(
+        emu,
+        database_url,
+        admin_ids=frozenset({admin}),
+        **{**FAST, "request_timeout": 1.0, "broadcast_lease": 3.0},
+    ) as desk:
+        emu.add_member(desk.group, admin)
+        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+        slow = await news.subscriber("Медленный")
+        fine = await news.subscriber("Быстрый")
+        # The request arrives and is delivered, but the answer comes after the timeout.
+        emu.inject_delay("sendMessage", 2.0, when=lambda p: p.get("chat_id") == slow)
+        control = await news.compose(bold_text(news))
+        summary = await news.send_and_wait(control)
+        assert "Доставлено: 1 из 2" in summary
+        assert "исход неизвестен: 1" in summary
+        await emu.wait_for(lambda: len(news.received(slow, BOLD_NEWS)) == 1)
+        assert len(news.received(slow, BOLD_NEWS)) == 1
+        assert len(news.received(fine, BOLD_NEWS)) == 1
+        assert (await _delivery_states(news))[slow] == "unknown"

@@ -173,7 +173,8 @@ def progress_text(
         if state == State.BLOCKED.value:
             lines.append(t(lang, "ann.fail_blocked", count=count))
         elif state == State.UNKNOWN.value:
-            lines.append(t(lang, "ann.fail_unknown", count=count, reason=error or "timeout"))
+            why = "ann.reason_interrupted" if error == "interrupted" else "ann.reason_timeout"
+            lines.append(t(lang, "ann.fail_unknown", count=count, reason=t(lang, why)))
         else:
             lines.append(t(lang, "ann.fail_refused", count=count, reason=error or "?"))
     return "\n".join(lines)
@@ -206,6 +207,7 @@ class Broadcaster:
     async def run(self) -> None:
         """The sender's loop: announcements oldest first, until stopped."""
         while not self._stopping:
+            active: list[int] = []
             try:
                 await self._expire_stale(force=self._last_expiry is None)
                 async with self.desk.tx() as session:
@@ -247,26 +249,53 @@ class Broadcaster:
             )
 
     async def _work_on(self, announcement_id: int) -> None:
-        """Sends one announcement until nothing is due, then finishes it or waits."""
+        """Sends one announcement until nothing is due, then finishes it or waits.
+
+        A feeder reads due rows in id order into a short queue that the workers drain, so
+        the workers never stand still between batches. When the rows run out, the feeder
+        waits for the workers, then either finishes the announcement or waits for the
+        earliest retry and reads again from the start.
+        """
         desk = self.desk
         async with desk.tx() as session:
             announcement = await store.get(session, announcement_id=announcement_id)
         if announcement is None or announcement.status != "sending":
             return
-        reporter = asyncio.create_task(self._report_progress(announcement))
+        workers_count = self._settings.broadcast_workers
+        queue: asyncio.Queue[tuple[int, int, str]] = asyncio.Queue(maxsize=workers_count * 4)
+
+        async def worker() -> None:
+            while True:
+                item = await queue.get()
+                try:
+                    if not self._stopping:
+                        await self._deliver(announcement, *item)
+                except Exception:
+                    logger.exception(
+                        "announcement %s: delivery %s failed", announcement_id, item[0]
+                    )
+                finally:
+                    queue.task_done()
+
+        tasks = [asyncio.create_task(worker()) for _ in range(workers_count)]
+        tasks.append(asyncio.create_task(self._report_progress(announcement)))
         try:
+            after = 0
             while not self._stopping:
-                now = desk.clock.now()
                 async with desk.tx() as session:
                     batch = await store.due(
                         session,
                         announcement_id=announcement_id,
-                        now=now,
-                        limit=self._settings.broadcast_workers * 25,
+                        now=desk.clock.now(),
+                        after=after,
+                        limit=workers_count * 25,
                     )
                 if batch:
-                    await self._send_batch(announcement, batch)
+                    for item in batch:
+                        await queue.put(item)
+                    after = batch[-1][0]
                     continue
+                await queue.join()
                 await self._expire_stale()
                 async with desk.tx() as session:
                     finished = await store.complete(
@@ -277,6 +306,7 @@ class Broadcaster:
                     await self._summarise(announcement_id)
                     return
                 # Rows wait for a retry, or are in flight elsewhere: look again soon.
+                after = 0
                 pause = 1.0
                 if retry_at is not None:
                     pause = min(max((retry_at - desk.clock.now()).total_seconds(), 0.05), 5.0)
@@ -284,27 +314,9 @@ class Broadcaster:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), pause)
         finally:
-            reporter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reporter
-
-    async def _send_batch(
-        self, announcement: Announcement, batch: list[tuple[int, int, str]]
-    ) -> None:
-        queue: asyncio.Queue[tuple[int, int, str]] = asyncio.Queue()
-        for item in batch:
-            queue.put_nowait(item)
-
-        async def worker() -> None:
-            while not self._stopping:
-                try:
-                    item = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                await self._deliver(announcement, *item)
-
-        workers = min(self._settings.broadcast_workers, len(batch))
-        await asyncio.gather(*(worker() for _ in range(workers)))
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _deliver(
         self, announcement: Announcement, delivery_id: int, client_id: int, lang: str
@@ -401,13 +413,17 @@ class Broadcaster:
                 )
 
     async def _show(self, announcement: Announcement, text: str) -> None:
-        if announcement.progress_message_id is None:
+        """Redraws the progress message (read afresh: Send may have posted it just now)."""
+        async with self.desk.tx() as session:
+            row = await store.get(session, announcement_id=announcement.id)
+        message_id = row.progress_message_id if row is not None else None
+        if message_id is None:
             return
         try:
             await self.bot.edit_message_text(
                 text,
                 chat_id=self.desk.operator_chat_id,
-                message_id=announcement.progress_message_id,
+                message_id=message_id,
             )
         except TelegramError as exc:
             if "not modified" not in str(exc).lower():

@@ -112,7 +112,7 @@ class Settings(DeskSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     group_messages_per_minute: int = Field(default=20, ge=1)
     messages_per_second: float = Field(
-        default=29.0,
+        default=29.5,
         gt=0,
         description="Sends per second for the whole bot, evenly spaced; a hair under "
         "Telegram's 30 so network jitter never crosses it.",

@@ -84,6 +84,17 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return max(0.0, float(value))
 
 
+def _messages_in(endpoint: str, data: dict[str, Any]) -> int:
+    """How many messages a request puts into the chat: an album or a batch copy counts each."""
+    key = {
+        "sendMediaGroup": "media",
+        "copyMessages": "message_ids",
+        "forwardMessages": "message_ids",
+    }
+    items = data.get(key.get(endpoint, ""))
+    return max(len(items), 1) if isinstance(items, list | tuple) else 1
+
+
 def _chat_target(data: dict[str, Any]) -> tuple[int | str | None, int | None]:
     """The group key and the private chat id of a request (at most one of them is set).
 
@@ -142,6 +153,11 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if max_retries < 0:
             raise ValueError("max_retries must not be negative")
         self._interval = 1.0 / overall_per_second
+        # How late a slot may be used without pushing the next one back: the event loop wakes
+        # a little after the timer, and without this allowance every slot would inherit that
+        # lateness and the rate would drift below the ceiling. A slot used late still counts
+        # from its due time, so no one-second window ever holds more than the ceiling.
+        self._slack = min(0.005, self._interval / 4)
         self._group_limit = group_per_minute
         self._group_period = group_period
         self._private_interval = private_interval
@@ -223,8 +239,13 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
         group, private = _chat_target(data)
         attempt = 0
         while True:
-            if not (acquired and attempt == 0):
-                await self._acquire(broadcast, group, private, retry=attempt > 0)
+            if acquired and attempt == 0:
+                # The turn was taken a moment ago and the caller did some work since: the
+                # next slot counts from now, so that work never squeezes two sends together.
+                self._restamp(asyncio.get_running_loop().time(), private)
+            else:
+                for _ in range(_messages_in(endpoint, data)):
+                    await self._acquire(broadcast, group, private, retry=attempt > 0)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -285,6 +306,13 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
         finally:
             self._waiting[priority] -= 1
 
+    def _restamp(self, now: float, private: int | None) -> None:
+        """Moves the record of the send taken last to `now`, when it really leaves."""
+        self._next_slot = max(self._next_slot, now - self._slack + self._interval)
+        if private is not None and private in self._private_sends:
+            self._private_sends[private] = max(self._private_sends[private], now)
+        self._pump()
+
     def _chat_delay(
         self, broadcast: bool, group: int | str | None, private: int | None, now: float
     ) -> float:
@@ -302,7 +330,7 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def _record_send(self, now: float, group: int | str | None, private: int | None) -> None:
         """Marks the granted slot used and remembers the send for the per-chat rules."""
         self._granted = None
-        self._next_slot = max(self._next_slot, now + self._interval)
+        self._next_slot = max(self._next_slot, now - self._slack + self._interval)
         if group is not None:
             sends = self._group_sends.pop(group, None)
             if sends is None:
@@ -373,7 +401,7 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
             fut = queue.popleft()
             fut.set_result(None)
             self._granted, self._granted_prev = fut, self._next_slot
-            self._next_slot = now + self._interval
+            self._next_slot = max(due, now - self._slack) + self._interval
             if self._head() is None:
                 return
             due = max(self._next_slot, self._paused_until)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy import exists, func, insert, literal, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.broadcast import Progress, State
@@ -143,16 +143,17 @@ async def active(session: AsyncSession) -> list[int]:
 
 
 async def due(
-    session: AsyncSession, *, announcement_id: int, now: datetime, limit: int
+    session: AsyncSession, *, announcement_id: int, now: datetime, limit: int, after: int = 0
 ) -> list[tuple[int, int, str]]:
-    """Pending deliveries that may be tried now: (delivery id, client id, client's language),
-    in order."""
+    """Pending deliveries that may be tried now, with ids above `after`: (delivery id,
+    client id, client's language), in id order."""
     result = await session.execute(
         select(Delivery.id, Delivery.client_id, Client.language)
         .join(Client, Client.id == Delivery.client_id)
         .where(
             Delivery.announcement_id == announcement_id,
             Delivery.state == State.PENDING.value,
+            Delivery.id > after,
             (Delivery.retry_at.is_(None)) | (Delivery.retry_at <= now),
         )
         .order_by(Delivery.id)
@@ -272,13 +273,15 @@ async def claim_progress(
 async def failures(session: AsyncSession, *, announcement_id: int) -> list[tuple[str, str, int]]:
     """(state, reason, count) of the rows that did not arrive, the commonest first."""
     count = func.count()
+    # A literal, not a bound parameter: PostgreSQL must see the same expression in GROUP BY.
+    reason = func.coalesce(Delivery.error, literal_column("''"))
     result = await session.execute(
-        select(Delivery.state, func.coalesce(Delivery.error, ""), count)
+        select(Delivery.state, reason, count)
         .where(
             Delivery.announcement_id == announcement_id,
             Delivery.state.in_((State.FAILED.value, State.BLOCKED.value, State.UNKNOWN.value)),
         )
-        .group_by(Delivery.state, func.coalesce(Delivery.error, ""))
+        .group_by(Delivery.state, reason)
         .order_by(count.desc())
     )
     return [(str(s), str(e), int(n)) for s, e, n in result.all()]

@@ -453,4 +453,6 @@ TEXTS: dict[str, str] = {
     ),
     "ann.finished": "Announcement #{id} finished: delivered {sent} of {total}. Details above.",
     "ann.version_topic": "📦 The client requested version {version} from announcement #{id}.",
+    "ann.reason_interrupted": "the bot stopped while sending",
+    "ann.reason_timeout": "Telegram did not answer in time",
 }

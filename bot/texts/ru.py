@@ -455,4 +455,6 @@ TEXTS: dict[str, str] = {
     ),
     "ann.finished": "Рассылка №{id} завершена: доставлено {sent} из {total}. Итоги — выше.",
     "ann.version_topic": "📦 Клиент запросил версию {version} из рассылки №{id}.",
+    "ann.reason_interrupted": "бот остановился во время отправки",
+    "ann.reason_timeout": "Telegram не ответил вовремя",
 }

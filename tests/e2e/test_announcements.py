@@ -479,3 +479,43 @@ async def test_a_timed_out_send_is_unknown_and_not_resent(
         assert len(news.received(slow, BOLD_NEWS)) == 1
         assert len(news.received(fine, BOLD_NEWS)) == 1
         assert (await _delivery_states(news))[slow] == "unknown"
+
+
+async def test_a_send_that_did_not_leave_is_retried(news: NewsDesk) -> None:
+    """Telegram's 502 means the Bot API server never took the request: safe to send again."""
+    clients = [await news.subscriber(f"Клиент {n}") for n in range(2)]
+    news.emu.inject_error(
+        "sendMessage", 502, "Bad Gateway", when=lambda p: p.get("chat_id") == clients[0]
+    )
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 2 из 2" in summary
+    for client in clients:
+        assert len(news.received(client, BOLD_NEWS)) == 1
+
+
+async def test_the_admin_watches_progress_in_one_message(
+    emu: BotApiEmulator, database_url: str
+) -> None:
+    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
+    async with running_desk(
+        emu, database_url, admin_ids=frozenset({admin}), **{**FAST, "broadcast_workers": 1}
+    ) as desk:
+        emu.add_member(desk.group, admin)
+        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+        clients = [await news.subscriber(f"Клиент {n}") for n in range(6)]
+        emu.inject_delay("sendMessage", 1.2, times=6, when=lambda p: p.get("chat_id") in clients)
+        control = await news.compose(bold_text(news))
+        await news.send_and_wait(control, timeout=30)
+        progress = next(
+            m for m in news.bot_in_group(control["message_id"]) if "Рассылка №" in text_of(m)
+        )
+        edits = [
+            p["text"]
+            for p in emu.calls_of("editMessageText")
+            if p.get("message_id") == progress["message_id"]
+        ]
+        # While sending: counts, rate and time to finish, in the same message; then the summary.
+        assert any("Отправлено:" in e and "из 6" in e and "До конца" in e for e in edits[:-1])
+        assert "Доставлено: 6 из 6" in edits[-1]
+        assert len(edits) <= 1 + 8 / FAST["broadcast_progress_interval"] + 1

@@ -1,0 +1,123 @@
+"""The announcement rules alone: what a failed send leads to, audiences, versions, progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.broadcast import failure_of
+from desk.broadcast import (
+    MAX_ATTEMPTS,
+    Failure,
+    Progress,
+    State,
+    after_failure,
+    format_duration,
+    in_audience,
+    parse_version,
+)
+
+
+def test_blocked_and_refused_are_final_at_once() -> None:
+    assert after_failure(Failure.BLOCKED, 1).state is State.BLOCKED
+    assert after_failure(Failure.REFUSED, 1).state is State.FAILED
+
+
+def test_an_unknown_outcome_is_never_retried() -> None:
+    decision = after_failure(Failure.UNKNOWN, 1)
+    assert decision.state is State.UNKNOWN and decision.retry_in is None
+
+
+def test_not_sent_is_retried_with_doubling_waits_then_fails() -> None:
+    waits = [after_failure(Failure.NOT_SENT, n, base=2.0).retry_in for n in range(1, MAX_ATTEMPTS)]
+    assert waits == [timedelta(seconds=2 * 2 ** (n - 1)) for n in range(1, MAX_ATTEMPTS)]
+    assert after_failure(Failure.NOT_SENT, MAX_ATTEMPTS).state is State.FAILED
+
+
+def test_telegrams_retry_after_wins_over_the_doubling() -> None:
+    decision = after_failure(Failure.NOT_SENT, 3, retry_after=7)
+    assert decision.state is State.PENDING and decision.retry_in == timedelta(seconds=7)
+
+
+def test_final_states() -> None:
+    assert not State.PENDING.is_final and not State.SENDING.is_final
+    assert all(s.is_final for s in (State.SENT, State.FAILED, State.BLOCKED, State.UNKNOWN))
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (Forbidden("Forbidden: bot was blocked by the user"), Failure.BLOCKED),
+        (Forbidden("Forbidden: user is deactivated"), Failure.BLOCKED),
+        (BadRequest("Bad Request: chat not found"), Failure.REFUSED),
+        (RetryAfter(timedelta(seconds=3)), Failure.NOT_SENT),
+        (NetworkError("Bad Gateway"), Failure.NOT_SENT),
+    ],
+)
+def test_what_telegrams_answers_mean(error: Exception, failure: Failure) -> None:
+    assert failure_of(error) is failure  # type: ignore[arg-type]
+
+
+def _caused(error: Exception, cause: Exception) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        # The request never left: safe to send again.
+        (_caused(TimedOut(), httpx.ConnectTimeout("connect")), Failure.NOT_SENT),
+        (_caused(TimedOut(), httpx.PoolTimeout("pool")), Failure.NOT_SENT),
+        (_caused(NetworkError("x"), httpx.ConnectError("refused")), Failure.NOT_SENT),
+        # It left, and the answer did not come: it may have been delivered.
+        (_caused(TimedOut(), httpx.ReadTimeout("read")), Failure.UNKNOWN),
+        (_caused(NetworkError("x"), httpx.RemoteProtocolError("closed")), Failure.UNKNOWN),
+    ],
+)
+def test_timeouts_and_network_errors_by_whether_the_request_left(
+    error: Exception, failure: Failure
+) -> None:
+    assert failure_of(error) is failure  # type: ignore[arg-type]
+
+
+def test_audience() -> None:
+    assert in_audience("all", [], None)
+    assert in_audience("orgs", ["ООО Ромашка"], "ООО Ромашка")
+    assert not in_audience("orgs", ["ООО Ромашка"], "АО Лютик")
+    assert not in_audience("orgs", ["ООО Ромашка"], None)
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("3.2.1", "3.2.1"),
+        ("  2026.1   LTS ", "2026.1 LTS"),
+        ("v4.0-rc1", "v4.0-rc1"),
+        ("версия 5", "версия 5"),
+        ("", None),
+        ("новая", None),  # no digits
+        ("3.2 <b>", None),
+        ("1" * 33, None),
+    ],
+)
+def test_version_numbers(text: str, version: str | None) -> None:
+    assert parse_version(text) == version
+
+
+def test_progress_rate_and_time_to_finish() -> None:
+    progress = Progress(total=1000, sent=280, failed=10, blocked=5, unknown=5)
+    assert progress.done == 300 and progress.remaining == 700
+    assert progress.rate(timedelta(seconds=10)) == 30.0
+    assert progress.eta(timedelta(seconds=10)) == timedelta(seconds=23)
+    assert Progress(total=5).eta(timedelta(0)) is None
+    assert Progress(total=2, sent=2).eta(timedelta(seconds=1)) == timedelta(0)
+
+
+def test_durations_read_naturally() -> None:
+    assert format_duration(timedelta(seconds=12), "ru") == "12 с"
+    assert format_duration(timedelta(seconds=200), "ru") == "3 мин 20 с"
+    assert format_duration(timedelta(hours=1, minutes=5), "en") == "1 h 05 min"

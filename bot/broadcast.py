@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
@@ -39,6 +39,9 @@ from bot.texts import Raw, t
 from desk.broadcast import Failure, Progress, State, after_failure, format_duration
 from storage import announcements as store
 from storage.models import Announcement
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +200,7 @@ class Broadcaster:
         self._last_expiry: datetime | None = None
 
     @property
-    def _settings(self) -> Any:
+    def _settings(self) -> Settings:
         return self.desk.settings
 
     def poke(self) -> None:

@@ -24,6 +24,7 @@ from telegram.ext import ExtBot
 
 from bot import render
 from bot.context import Desk
+from bot.ratelimit import retry_after_seconds
 from bot.texts import t
 from desk.tickets import format_number
 from storage import repo
@@ -100,9 +101,7 @@ def classify(exc: TelegramError) -> str:
 def backoff(attempts: int, exc: TelegramError | None = None, base: float = 15.0) -> timedelta:
     """How long to wait before the next attempt: Telegram's retry_after, else doubling."""
     if isinstance(exc, RetryAfter):
-        retry = exc.retry_after
-        seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
-        return timedelta(seconds=seconds + 1)
+        return timedelta(seconds=retry_after_seconds(exc) + 1)
     return timedelta(seconds=min(base * 2**attempts, 3600))
 
 

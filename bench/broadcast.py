@@ -130,7 +130,7 @@ class Bench:
             "KB_SEMANTIC": "false",
             "POLL_TIMEOUT": "1",
             "REQUEST_TIMEOUT": "5",
-            "BROADCAST_LEASE": "8",
+            "BROADCAST_LEASE": "21",
             "LOG_LEVEL": "WARNING",
             **({"MESSAGES_PER_SECOND": str(self.args.rate)} if self.args.rate else {}),
         }

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import (
     BadRequest,
@@ -74,9 +75,8 @@ def failure_of(exc: TelegramError) -> Failure:
     if isinstance(exc, NetworkError):
         if isinstance(cause, httpx.ConnectError):
             return Failure.NOT_SENT
-        # Telegram's front answers 502 when the Bot API server behind it is unavailable.
-        if cause is None and "bad gateway" in exc.message.lower():
-            return Failure.NOT_SENT
+        # Anything else, a 5xx from Telegram's front included: the server behind it may have
+        # acted on the request before the answer was lost.
         return Failure.UNKNOWN
     return Failure.REFUSED
 
@@ -175,6 +175,8 @@ def progress_text(
     for state, error, count in failures:
         if state == State.BLOCKED.value:
             lines.append(t(lang, "ann.fail_blocked", count=count))
+        elif state == State.SKIPPED.value:
+            lines.append(t(lang, "ann.fail_skipped", count=count))
         elif state == State.UNKNOWN.value:
             why = "ann.reason_interrupted" if error == "interrupted" else "ann.reason_timeout"
             lines.append(t(lang, "ann.fail_unknown", count=count, reason=t(lang, why)))
@@ -234,7 +236,7 @@ class Broadcaster:
         self._stopping = True
         self.wake.set()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), self._settings.request_timeout + 5)
+            await asyncio.wait_for(self._idle.wait(), self._request_budget)
 
     async def _expire_stale(self, *, force: bool = False) -> None:
         now = self.desk.clock.now()
@@ -265,11 +267,12 @@ class Broadcaster:
         if announcement is None or announcement.status != "sending":
             return
         workers_count = self._settings.broadcast_workers
-        queue: asyncio.Queue[tuple[int, int, str]] = asyncio.Queue(maxsize=workers_count * 4)
+        queue: asyncio.Queue[tuple[int, int, str] | None] = asyncio.Queue(
+            maxsize=workers_count * 4
+        )
 
         async def worker() -> None:
-            while True:
-                item = await queue.get()
+            while (item := await queue.get()) is not None:
                 try:
                     if not self._stopping:
                         await self._deliver(announcement, *item)
@@ -280,12 +283,14 @@ class Broadcaster:
                 finally:
                     queue.task_done()
 
-        tasks = [asyncio.create_task(worker()) for _ in range(workers_count)]
-        tasks.append(asyncio.create_task(self._report_progress(announcement)))
+        workers = [asyncio.create_task(worker()) for _ in range(workers_count)]
+        reporter = asyncio.create_task(self._report_progress(announcement))
+        finished = False
         try:
             after = 0
             while not self._stopping:
                 async with desk.tx() as session:
+                    await store.skip_unsubscribed(session, announcement_id=announcement_id)
                     batch = await store.due(
                         session,
                         announcement_id=announcement_id,
@@ -306,8 +311,7 @@ class Broadcaster:
                     )
                     retry_at = await store.next_retry(session, announcement_id=announcement_id)
                 if finished:
-                    await self._summarise(announcement_id)
-                    return
+                    break
                 # Rows wait for a retry, or are in flight elsewhere: look again soon.
                 after = 0
                 pause = 1.0
@@ -317,9 +321,25 @@ class Broadcaster:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), pause)
         finally:
-            for task in tasks:
+            # Whatever ends this (done, stopping, a database error): no new rows are taken,
+            # and the sends already claimed finish and are recorded; cancelling them would
+            # leave their rows "unknown".
+            while not queue.empty():
+                queue.get_nowait()
+                queue.task_done()
+            for _ in workers:
+                await queue.put(None)
+            _, late = await asyncio.wait(workers, timeout=self._request_budget)
+            for task in (*late, reporter):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*late, reporter, return_exceptions=True)
+        if finished:
+            await self._summarise(announcement_id)
+
+    @property
+    def _request_budget(self) -> float:
+        """The longest one request can take: pool, connect, write and read timeouts."""
+        return 4 * self._settings.request_timeout + 1
 
     async def _deliver(
         self, announcement: Announcement, delivery_id: int, client_id: int, lang: str
@@ -350,14 +370,9 @@ class Broadcaster:
             except TelegramError as exc:
                 await self._failed(delivery_id, client_id, attempt, exc)
                 return
-            async with desk.tx() as session:
-                await store.record(
-                    session,
-                    delivery_id=delivery_id,
-                    state=State.SENT,
-                    now=desk.clock.now(),
-                    message_id=sent.message_id,
-                )
+            await self._record(
+                delivery_id, State.SENT, message_id=sent.message_id, error=None, retry_at=None
+            )
         finally:
             self._in_flight -= 1
             if self._in_flight == 0:
@@ -380,19 +395,47 @@ class Broadcaster:
         now = desk.clock.now()
         level = logging.INFO if failure is Failure.BLOCKED else logging.WARNING
         logger.log(level, "announcement to %s: %s (%s)", client_id, exc, decision.state)
-        async with desk.tx() as session:
-            await store.record(
-                session,
-                delivery_id=delivery_id,
-                state=decision.state,
-                now=now,
-                error=exc.message if decision.state is not State.UNKNOWN else f"timeout: {exc}",
-                retry_at=now + decision.retry_in if decision.retry_in is not None else None,
-            )
+        await self._record(
+            delivery_id,
+            decision.state,
+            message_id=None,
+            error=exc.message if decision.state is not State.UNKNOWN else f"timeout: {exc}",
+            retry_at=now + decision.retry_in if decision.retry_in is not None else None,
+        )
         if decision.state is State.BLOCKED:
             await relay.mark_blocked(desk, client_id)
         if decision.state is State.PENDING:
             self.wake.set()
+
+    async def _record(
+        self,
+        delivery_id: int,
+        state: State,
+        *,
+        message_id: int | None,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None:
+        """Writes a send's outcome, trying again through a short database hiccup: a send that
+        went out and was not recorded would later be judged unknown."""
+        for attempt in range(5):
+            try:
+                async with self.desk.tx() as session:
+                    await store.record(
+                        session,
+                        delivery_id=delivery_id,
+                        state=state,
+                        now=self.desk.clock.now(),
+                        message_id=message_id,
+                        error=error,
+                        retry_at=retry_at,
+                    )
+                return
+            except SQLAlchemyError:
+                if attempt == 4:
+                    raise
+                logger.warning("could not record delivery %s; trying again", delivery_id)
+                await asyncio.sleep(0.5 * 2**attempt)
 
     # --- what the admin sees -------------------------------------------------------------
 
@@ -415,7 +458,12 @@ class Broadcaster:
                     announcement, progress_text(announcement, progress, now, self.desk.op_lang)
                 )
 
-    async def _show(self, announcement: Announcement, text: str) -> None:
+    async def _show(
+        self,
+        announcement: Announcement,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
         """Redraws the progress message (read afresh: Send may have posted it just now)."""
         async with self.desk.tx() as session:
             row = await store.get(session, announcement_id=announcement.id)
@@ -427,6 +475,7 @@ class Broadcaster:
                 text,
                 chat_id=self.desk.operator_chat_id,
                 message_id=message_id,
+                reply_markup=reply_markup,
             )
         except TelegramError as exc:
             if "not modified" not in str(exc).lower():
@@ -446,7 +495,20 @@ class Broadcaster:
         now = announcement.finished_at or desk.clock.now()
         lang = desk.op_lang
         text = progress_text(announcement, progress, now, lang, failures=failures)
-        await self._show(announcement, text)
+        markup = None
+        if progress.unknown:
+            # Resending may give some clients a second copy: only the admin may choose it.
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            t(lang, "ann.resend_unknown", count=progress.unknown),
+                            callback_data=f"a:ru:{announcement_id}",
+                        )
+                    ]
+                ]
+            )
+        await self._show(announcement, text, markup)
         try:
             await self.bot.send_message(
                 desk.operator_chat_id,

@@ -143,7 +143,7 @@ class Settings(DeskSettings):
         default=60.0,
         gt=0,
         description="Seconds after which a send left in flight by a dead process counts as "
-        "unknown; must exceed REQUEST_TIMEOUT.",
+        "unknown; must exceed 4 x REQUEST_TIMEOUT.",
     )
     broadcast_retry_base: float = Field(
         default=2.0, gt=0, description="First retry delay of an announcement send; doubles."
@@ -164,10 +164,12 @@ class Settings(DeskSettings):
 
     @model_validator(mode="after")
     def _lease_outlives_requests(self) -> Settings:
-        if self.broadcast_lease <= self.request_timeout:
+        # One request may wait for a pooled connection, connect, write and read, each up to
+        # REQUEST_TIMEOUT; a lease shorter than that could judge a live send interrupted.
+        if self.broadcast_lease <= 4 * self.request_timeout:
             raise ValueError(
-                "BROADCAST_LEASE must exceed REQUEST_TIMEOUT, or a slow send in flight would "
-                "be judged interrupted"
+                "BROADCAST_LEASE must exceed 4 × REQUEST_TIMEOUT (pool, connect, write and read "
+                "timeouts of one request), or a slow send in flight would be judged interrupted"
             )
         return self
 

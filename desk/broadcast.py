@@ -8,6 +8,8 @@ Delivery states::
        ▲                  │──────▶ blocked   (the client blocked the bot: unsubscribed too)
        │                  │──────▶ failed    (Telegram refused for good, or retries ran out)
        └──── retry ◀──────│──────▶ unknown   (the request may have arrived: not resent)
+    pending ──▶ skipped  (the client unsubscribed before their turn came)
+    unknown ──▶ pending  (only when the admin asks to resend them, accepting duplicates)
 
 ``sending`` is written just before the request leaves. A request that was certainly not
 delivered (a 429, a refused connection, a connection pool that never gave a socket) goes
@@ -15,7 +17,8 @@ back to ``pending`` with a retry time. A request whose fate is unknown (the answ
 out or the connection broke after the request was written) becomes ``unknown``: nobody
 may receive an announcement twice, so such rows are reported to the admin, never resent
 by themselves. A process that dies leaves its in-flight rows in ``sending``; once their
-lease has run out they are judged the same way and become ``unknown``.
+lease has run out they are judged the same way and become ``unknown``. Only the admin can
+send them again, with a button that says some of them may get it twice.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class State(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"
     UNKNOWN = "unknown"
+    SKIPPED = "skipped"  # the client unsubscribed (or blocked the bot) before their turn
 
     @property
     def is_final(self) -> bool:
@@ -120,11 +124,12 @@ class Progress:
     failed: int = 0
     blocked: int = 0
     unknown: int = 0
+    skipped: int = 0
 
     @property
     def done(self) -> int:
         """Rows that reached a final state."""
-        return self.sent + self.failed + self.blocked + self.unknown
+        return self.sent + self.failed + self.blocked + self.unknown + self.skipped
 
     @property
     def remaining(self) -> int:

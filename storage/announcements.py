@@ -96,7 +96,13 @@ async def audience_size(session: AsyncSession, *, audience: str, orgs: Sequence[
     return int(result.scalar_one())
 
 
-async def launch(session: AsyncSession, *, announcement_id: int, now: datetime) -> int | None:
+async def launch(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    now: datetime,
+    progress_message_id: int | None = None,
+) -> int | None:
     """Turns a previewed announcement into one pending delivery per recipient.
 
     Only one press of Send wins (a conditional update); returns the number of recipients,
@@ -109,7 +115,9 @@ async def launch(session: AsyncSession, *, announcement_id: int, now: datetime) 
             Announcement.status == "composing",
             Announcement.step == "preview",
         )
-        .values(status="sending", step="sent", started_at=now)
+        .values(
+            status="sending", step="sent", started_at=now, progress_message_id=progress_message_id
+        )
         .returning(Announcement.audience, Announcement.organizations)
     )
     row = claimed.one_or_none()
@@ -164,10 +172,16 @@ async def due(
 
 async def claim(session: AsyncSession, *, delivery_id: int, now: datetime) -> int | None:
     """Marks a pending delivery as being sent; returns its attempt number, or None if another
-    sender took it first."""
+    sender took it first or the client unsubscribed meanwhile (the row is then skipped by
+    ``skip_unsubscribed``)."""
+    still_wants_it = exists().where(
+        Client.id == Delivery.client_id,
+        Client.subscribed.is_(True),
+        Client.blocked_at.is_(None),
+    )
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == State.PENDING.value)
+        .where(Delivery.id == delivery_id, Delivery.state == State.PENDING.value, still_wants_it)
         .values(state=State.SENDING.value, claimed_at=now, attempts=Delivery.attempts + 1)
         .returning(Delivery.attempts)
     )
@@ -223,6 +237,7 @@ async def progress(session: AsyncSession, *, announcement_id: int) -> Progress:
         failed=counts.get(State.FAILED.value, 0),
         blocked=counts.get(State.BLOCKED.value, 0),
         unknown=counts.get(State.UNKNOWN.value, 0),
+        skipped=counts.get(State.SKIPPED.value, 0),
     )
 
 
@@ -279,7 +294,9 @@ async def failures(session: AsyncSession, *, announcement_id: int) -> list[tuple
         select(Delivery.state, reason, count)
         .where(
             Delivery.announcement_id == announcement_id,
-            Delivery.state.in_((State.FAILED.value, State.BLOCKED.value, State.UNKNOWN.value)),
+            Delivery.state.in_(
+                (State.FAILED.value, State.BLOCKED.value, State.UNKNOWN.value, State.SKIPPED.value)
+            ),
         )
         .group_by(Delivery.state, reason)
         .order_by(count.desc())
@@ -319,3 +336,54 @@ async def latest(session: AsyncSession, *, limit: int) -> Sequence[Announcement]
         .limit(limit)
     )
     return result.scalars().all()
+
+
+async def skip_unsubscribed(session: AsyncSession, *, announcement_id: int) -> int:
+    """Pending rows of clients who unsubscribed or blocked the bot since Send: not sent."""
+    gone = select(Client.id).where(
+        (Client.subscribed.is_(False)) | (Client.blocked_at.is_not(None))
+    )
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.announcement_id == announcement_id,
+            Delivery.state == State.PENDING.value,
+            Delivery.client_id.in_(gone),
+        )
+        .values(state=State.SKIPPED.value)
+        .returning(Delivery.id)
+    )
+    return len(result.all())
+
+
+async def resend_unknown(session: AsyncSession, *, announcement_id: int) -> int:
+    """The admin's explicit choice: rows of unknown outcome go out again (some clients may
+    get a second copy). Returns how many; the announcement is sending again if any."""
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.announcement_id == announcement_id,
+            Delivery.state == State.UNKNOWN.value,
+        )
+        .values(state=State.PENDING.value, retry_at=None, attempts=0, error=None)
+        .returning(Delivery.id)
+    )
+    count = len(result.all())
+    if count:
+        await session.execute(
+            update(Announcement)
+            .where(Announcement.id == announcement_id, Announcement.status == "done")
+            .values(status="sending", finished_at=None, progress_at=None)
+        )
+    return count
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int) -> bool:
+    """Cancels an announcement still being composed; False if it was sent or cancelled."""
+    result = await session.execute(
+        update(Announcement)
+        .where(Announcement.id == announcement_id, Announcement.status == "composing")
+        .values(status="cancelled")
+        .returning(Announcement.id)
+    )
+    return result.scalar_one_or_none() is not None

@@ -13,8 +13,8 @@ import json
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
 
 from bot import deadlines, relay, render
 from bot.broadcast import send_content
@@ -23,6 +23,7 @@ from bot.handlers.common import answer, client_press, drop_buttons, touch_client
 from bot.handlers.operator import find_ticket
 from bot.texts import Raw, t
 from desk.broadcast import in_audience, parse_version
+from desk.text import utf16_len
 from desk.tickets import DEFAULT_PRIORITY, Status, TicketType, format_number
 from storage import announcements as store
 from storage import repo
@@ -31,7 +32,9 @@ from storage.models import Announcement
 logger = logging.getLogger(__name__)
 
 MAX_ORG_BUTTONS = 40
-MEDIA_KINDS = ("photo", "document", "video", "animation", "audio", "voice")
+CAPTION_LIMIT = 1024  # what a bot may send under a photo or file, after entity parsing
+# A GIF carries both "animation" and "document": the first match wins, so animation goes first.
+MEDIA_KINDS = ("photo", "animation", "document", "video", "audio", "voice")
 
 
 def _is_admin(desk: Desk, user_id: int | None) -> bool:
@@ -171,6 +174,9 @@ async def _take_content(context: DeskContext, message: Message, row: Announcemen
         await message.reply_text(t(lang, "ann.unsupported"))
         return
     kind, text_html, file_id = content
+    if kind != "text" and utf16_len(message.caption or "") > CAPTION_LIMIT:
+        await message.reply_text(t(lang, "ann.caption_too_long"))
+        return
     async with desk.tx() as session:
         fresh = await store.get(session, announcement_id=row.id)
         assert fresh is not None
@@ -229,13 +235,28 @@ async def _preview(context: DeskContext, announcement_id: int) -> None:
         orgs = store.organizations(row)
         count = await store.audience_size(session, audience=row.audience, orgs=orgs)
     thread = row.thread_id if desk.forum else None
-    await send_content(
-        context.bot,
-        row,
-        desk.operator_chat_id,
-        desk.settings.default_language,
-        message_thread_id=thread,
-    )
+    try:
+        await send_content(
+            context.bot,
+            row,
+            desk.operator_chat_id,
+            desk.settings.default_language,
+            message_thread_id=thread,
+        )
+    except BadRequest as exc:
+        # What Telegram will not take for the preview it will not take for clients either.
+        async with desk.tx() as session:
+            fresh = await store.get(session, announcement_id=announcement_id)
+            assert fresh is not None
+            fresh.step = "content"
+        await _prompt(
+            context,
+            announcement_id,
+            t(lang, "ann.preview_failed", reason=exc.message),
+            [],
+            thread_id=row.thread_id,
+        )
+        return
     audience = (
         t(lang, "ann.audience_all")
         if row.audience == "all"
@@ -280,6 +301,9 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
         await answer(query)
         return
     action, announcement_id = parts[1], numbers[0]
+    if action == "ru":
+        await _resend_unknown(context, query, announcement_id)
+        return
     async with desk.tx() as session:
         row = await store.get(session, announcement_id=announcement_id)
     if row is None or row.status != "composing" or row.prompt_message_id != message.message_id:
@@ -288,9 +312,9 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
         return
     if action == "x":
         async with desk.tx() as session:
-            fresh = await store.get(session, announcement_id=announcement_id)
-            assert fresh is not None
-            fresh.status = "cancelled"
+            if not await store.cancel(session, announcement_id=announcement_id):
+                await answer(query, t(lang, "ann.stale"))
+                return
         await answer(query)
         await drop_buttons(query)
         await context.bot.send_message(
@@ -415,30 +439,66 @@ async def _show_orgs(
             raise
 
 
-async def _launch(context: DeskContext, query: object, row: Announcement) -> None:
-    """Send: one delivery row per recipient, a progress message, and the sender woken."""
+async def _launch(context: DeskContext, query: CallbackQuery, row: Announcement) -> None:
+    """Send: the progress message first, then one delivery row per recipient recorded with
+    it in one transaction (so the sender always has a message to report in), then the sender
+    is woken."""
     desk = context.desk
     lang = desk.op_lang
+    message = query.message
+    assert isinstance(message, Message)
+    await answer(query)
+    progress = await message.reply_text(t(lang, "ann.preparing", id=row.id))
     async with desk.tx() as session:
-        total = await store.launch(session, announcement_id=row.id, now=desk.clock.now())
+        total = await store.launch(
+            session,
+            announcement_id=row.id,
+            now=desk.clock.now(),
+            progress_message_id=progress.message_id,
+        )
         if total == 0:
             fresh = await store.get(session, announcement_id=row.id)
             assert fresh is not None
             fresh.status, fresh.finished_at = "done", desk.clock.now()
-    await answer(query)  # type: ignore[arg-type]
-    if total is None:
+    if total is None:  # a second press: the first one sends
+        try:
+            await progress.delete()
+        except TelegramError:
+            pass
         return
-    await drop_buttons(query)  # type: ignore[arg-type]
-    message = query.message  # type: ignore[attr-defined]
-    assert isinstance(message, Message)
-    if total == 0:
-        await message.reply_text(t(lang, "ann.nobody", id=row.id))
-        return
-    progress = await message.reply_text(t(lang, "ann.started", id=row.id, total=total))
+    await drop_buttons(query)
+    key = "ann.nobody" if total == 0 else "ann.started"
+    try:
+        await progress.edit_text(t(lang, key, id=row.id, total=total))
+    except TelegramError as exc:
+        logger.warning("could not show announcement %s's start: %s", row.id, exc)
+    if total and desk.broadcaster is not None:
+        desk.broadcaster.poke()
+
+
+async def _resend_unknown(
+    context: DeskContext, query: CallbackQuery, announcement_id: int
+) -> None:
+    """The summary's button: rows of unknown outcome go out again, by the admin's choice."""
+    desk = context.desk
+    message = query.message
     async with desk.tx() as session:
-        fresh = await store.get(session, announcement_id=row.id)
-        assert fresh is not None
-        fresh.progress_message_id = progress.message_id
+        row = await store.get(session, announcement_id=announcement_id)
+        if (
+            row is None
+            or row.status != "done"
+            or message is None
+            or row.progress_message_id != message.message_id
+        ):
+            count = 0
+        else:
+            count = await store.resend_unknown(session, announcement_id=announcement_id)
+    if not count:
+        await answer(query, t(desk.op_lang, "ann.stale"))
+        await drop_buttons(query)
+        return
+    await answer(query, t(desk.op_lang, "ann.resending", count=count))
+    await drop_buttons(query)
     if desk.broadcaster is not None:
         desk.broadcaster.poke()
 
@@ -566,7 +626,9 @@ async def news(update: Update, context: DeskContext) -> None:
             if row.version
             else t(lang, "news.item", date=when)
         )
-        body = _excerpt(row.text_html) or t(lang, f"news.kind_{row.kind}")
+        body = _excerpt(row.text_html, limit=2800 // len(items)) or t(
+            lang, f"news.kind_{row.kind}"
+        )
         parts.append(f"{head}\n{body}")
     featured = [a for a in desk.kb.articles if a.featured]
     featured.sort(key=lambda a: (a.lang != lang, a.title))

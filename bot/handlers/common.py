@@ -109,7 +109,8 @@ async def client_press(update: Update, desk: Desk) -> Press | None:
         numbers = tuple(int(p) for p in parts[2:])
     except ValueError:
         numbers = ()
-    if len(parts) < 3 or not numbers:
+    # Ids are database keys: anything outside a signed 64-bit integer is made up.
+    if len(parts) < 3 or not numbers or not all(0 <= n < 2**63 for n in numbers):
         await answer(query)
         return None
     return Press(query=query, client=client, action=parts[1], numbers=numbers)

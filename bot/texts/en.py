@@ -455,4 +455,13 @@ TEXTS: dict[str, str] = {
     "ann.version_topic": "📦 The client requested version {version} from announcement #{id}.",
     "ann.reason_interrupted": "the bot stopped while sending",
     "ann.reason_timeout": "Telegram did not answer in time",
+    "ann.fail_skipped": "• unsubscribed before their turn: {count} (not sent)",
+    "ann.resend_unknown": "🔁 Send again to {count} (some may get it twice)",
+    "ann.resending": "Sending again: {count}.",
+    "ann.preparing": "📣 Announcement #{id}: starting to send…",
+    "ann.preview_failed": "Telegram refused the announcement ({reason}). Send another message.",
+    "ann.caption_too_long": (
+        "The caption is longer than 1024 characters, which a bot cannot send. Shorten it or "
+        "send the text as a separate message."
+    ),
 }

@@ -4,6 +4,7 @@ gets it exactly once, with "Request this version" and "Unsubscribe" under it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,12 +131,21 @@ class NewsDesk:
         return [m for m in self.emu.messages(client, from_bot=True) if contains in text_of(m)]
 
 
-@pytest.fixture
-async def news(emu: BotApiEmulator, database_url: str) -> AsyncIterator[NewsDesk]:
+@asynccontextmanager
+async def news_desk(
+    emu: BotApiEmulator, database_url: str, **settings: Any
+) -> AsyncIterator[NewsDesk]:
+    """The bot running with these settings, and an admin in its operator group."""
     admin = emu.add_user(first_name="Анна", last_name="Админ", username=None, language_code="ru")
-    async with running_desk(emu, database_url, admin_ids=frozenset({admin}), **FAST) as desk:
+    async with running_desk(emu, database_url, admin_ids=frozenset({admin}), **settings) as desk:
         emu.add_member(desk.group, admin)
         yield NewsDesk(desk=desk, admin=admin, database_url=database_url)
+
+
+@pytest.fixture
+async def news(emu: BotApiEmulator, database_url: str) -> AsyncIterator[NewsDesk]:
+    async with news_desk(emu, database_url, **FAST) as desk:
+        yield desk
 
 
 BOLD_NEWS = "Вышла версия 3.2: быстрый поиск"
@@ -404,10 +414,8 @@ async def test_sends_left_in_flight_by_a_dead_process_are_reported_not_resent(
 ) -> None:
     """The state a hard kill leaves behind, written directly: a row claimed long ago and never
     recorded. The restarted bot reports it as unknown and does not send it again."""
-    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
-    async with running_desk(emu, database_url, admin_ids=frozenset({admin}), **FAST) as desk:
-        emu.add_member(desk.group, admin)
-        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+    async with news_desk(emu, database_url, **FAST) as news:
+        desk, admin = news.desk, news.admin
         limbo = await news.subscriber("Иван")
         waiting = await news.subscriber("Пётр")
         await desk.bot.stop()
@@ -458,15 +466,9 @@ async def test_sends_left_in_flight_by_a_dead_process_are_reported_not_resent(
 async def test_a_timed_out_send_is_unknown_and_not_resent(
     emu: BotApiEmulator, database_url: str
 ) -> None:
-    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
-    async with running_desk(
-        emu,
-        database_url,
-        admin_ids=frozenset({admin}),
-        **{**FAST, "request_timeout": 1.0, "broadcast_lease": 5.0},
-    ) as desk:
-        emu.add_member(desk.group, admin)
-        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+    async with news_desk(
+        emu, database_url, **{**FAST, "request_timeout": 1.0, "broadcast_lease": 5.0}
+    ) as news:
         slow = await news.subscriber("Медленный")
         fine = await news.subscriber("Быстрый")
         # The request arrives and is delivered, but the answer comes after the timeout.
@@ -508,12 +510,8 @@ async def test_an_ambiguous_failure_is_resent_only_when_the_admin_asks(news: New
 async def test_a_client_who_unsubscribes_before_their_turn_is_skipped(
     emu: BotApiEmulator, database_url: str
 ) -> None:
-    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
-    async with running_desk(
-        emu, database_url, admin_ids=frozenset({admin}), **{**FAST, "broadcast_workers": 1}
-    ) as desk:
-        emu.add_member(desk.group, admin)
-        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+    async with news_desk(emu, database_url, **{**FAST, "broadcast_workers": 1}) as news:
+        desk, admin = news.desk, news.admin
         clients = [await news.subscriber(f"Клиент {n}") for n in range(4)]
         emu.inject_delay("sendMessage", 1.0, times=4, when=lambda p: p.get("chat_id") in clients)
         control = await news.compose(bold_text(news))
@@ -538,12 +536,7 @@ async def test_a_client_who_unsubscribes_before_their_turn_is_skipped(
 async def test_the_admin_watches_progress_in_one_message(
     emu: BotApiEmulator, database_url: str
 ) -> None:
-    admin = emu.add_user(first_name="Анна", username=None, language_code="ru")
-    async with running_desk(
-        emu, database_url, admin_ids=frozenset({admin}), **{**FAST, "broadcast_workers": 1}
-    ) as desk:
-        emu.add_member(desk.group, admin)
-        news = NewsDesk(desk=desk, admin=admin, database_url=database_url)
+    async with news_desk(emu, database_url, **{**FAST, "broadcast_workers": 1}) as news:
         clients = [await news.subscriber(f"Клиент {n}") for n in range(6)]
         emu.inject_delay("sendMessage", 1.2, times=6, when=lambda p: p.get("chat_id") in clients)
         control = await news.compose(bold_text(news))

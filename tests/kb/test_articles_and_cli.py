@@ -64,6 +64,23 @@ def test_kb_check_reports_every_broken_article_with_file_and_line(tmp_path: Path
     assert "1 articles OK, 5 broken" in out
 
 
+def test_featured_articles_are_marked_in_the_front_matter(tmp_path: Path) -> None:
+    featured = GOOD.format(id="top", title="Популярная", q="в").replace(
+        "lang: ru\n", "lang: ru\nfeatured: true\n"
+    )
+    (tmp_path / "top.md").write_text(featured, "utf-8")
+    (tmp_path / "plain.md").write_text(GOOD.format(id="plain", title="Обычная", q="в"), "utf-8")
+    (tmp_path / "odd.md").write_text(featured.replace("true", "да").replace("top", "odd"), "utf-8")
+    result = load_dir(tmp_path)
+    assert {a.id: a.featured for a in result.articles} == {"top": True, "plain": False}
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'odd.md'}:5: featured must be true or false"
+    ]
+    # /news has something to show from the shipped base, in both languages.
+    shipped = [a for a in load_dir(DEFAULT_KB_DIR).articles if a.featured]
+    assert {a.lang for a in shipped} == {"ru", "en"}
+
+
 def test_kb_check_passes_on_a_clean_folder(tmp_path: Path) -> None:
     (tmp_path / "ok.md").write_text(GOOD.format(id="ok", title="Хорошая", q="вопрос"), "utf-8")
     result = run("kb", "check", "--kb-dir", str(tmp_path), cwd=tmp_path)

@@ -374,7 +374,7 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
 
 
 async def _set_audience(
-    context: DeskContext, query: object, row: Announcement, audience: str, orgs: list[str]
+    context: DeskContext, query: CallbackQuery, row: Announcement, audience: str, orgs: list[str]
 ) -> None:
     desk = context.desk
     lang = desk.op_lang
@@ -383,8 +383,8 @@ async def _set_audience(
         assert fresh is not None
         fresh.audience, fresh.organizations = audience, json.dumps(orgs, ensure_ascii=False)
         fresh.step = "version"
-    await answer(query)  # type: ignore[arg-type]
-    await drop_buttons(query)  # type: ignore[arg-type]
+    await answer(query)
+    await drop_buttons(query)
     await _prompt(
         context,
         row.id,
@@ -396,7 +396,7 @@ async def _set_audience(
 
 async def _show_orgs(
     context: DeskContext,
-    query: object,
+    query: CallbackQuery,
     row: Announcement,
     *,
     chosen: list[str],
@@ -431,7 +431,7 @@ async def _show_orgs(
     )
     rows.append([_cancel_button(desk, row.id)])
     try:
-        await query.edit_message_text(  # type: ignore[attr-defined]
+        await query.edit_message_text(
             t(lang, "ann.ask_orgs"), reply_markup=InlineKeyboardMarkup(rows)
         )
     except TelegramError as exc:
@@ -582,14 +582,16 @@ class _AlreadyTaken(Exception):
     """Another press linked a ticket first: this transaction is rolled back."""
 
 
-async def _already_requested(desk: Desk, query: object, lang: str, ticket_id: int | None) -> None:
+async def _already_requested(
+    desk: Desk, query: CallbackQuery, lang: str, ticket_id: int | None
+) -> None:
     number = None
     if ticket_id is not None:
         async with desk.tx() as session:
             ticket = await repo.get_ticket(session, ticket_id=ticket_id)
         number = ticket.number if ticket is not None else None
     text = t(lang, "ann.version_already", number=format_number(number) if number else "")
-    await answer(query, text, alert=True)  # type: ignore[arg-type]
+    await answer(query, text, alert=True)
 
 
 TAG = re.compile(r"<[^>]+>")

@@ -36,6 +36,7 @@ from bot.handlers import (
     operator,
     registration,
 )
+from bot.handlers.common import answer
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
 from bot.texts import t
@@ -186,9 +187,12 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(
         CallbackQueryHandler(private_buttons(announce.request_version), pattern=r"^v:")
     )
-    app.add_handler(CallbackQueryHandler(announce.admin_buttons, pattern=r"^a:"))
-    app.add_handler(CallbackQueryHandler(escalation.decide_raise, pattern=r"^o:raise:"))
-    app.add_handler(CallbackQueryHandler(operator.set_field, pattern=r"^o:"))
+    group_buttons = _operator_callback
+    app.add_handler(CallbackQueryHandler(group_buttons(announce.admin_buttons), pattern=r"^a:"))
+    app.add_handler(
+        CallbackQueryHandler(group_buttons(escalation.decide_raise), pattern=r"^o:raise:")
+    )
+    app.add_handler(CallbackQueryHandler(group_buttons(operator.set_field), pattern=r"^o:"))
     app.add_handler(
         CallbackQueryHandler(private_buttons(escalation.client_card_buttons), pattern=r"^e:")
     )
@@ -240,13 +244,23 @@ async def _group_message(update: Update, context: DeskContext) -> None:
 
 def _private_callback(handler: Any) -> Any:
     """Buttons of the client's chat are honoured only when pressed in that private chat."""
+    return _pressed_in(handler, lambda query, desk: query.from_user.id)
+
+
+def _operator_callback(handler: Any) -> Any:
+    """Engineers' and admins' buttons are honoured only when pressed in the operator group."""
+    return _pressed_in(handler, lambda query, desk: desk.operator_chat_id)
+
+
+def _pressed_in(handler: Any, chat_of: Any) -> Any:
+    """Wraps a button handler: a press under a message in any other chat is only answered."""
 
     async def wrapped(update: Update, context: DeskContext) -> None:
         query = update.callback_query
         assert query is not None
         message = query.message
-        if message is None or message.chat.id != query.from_user.id:
-            await query.answer()
+        if message is None or message.chat.id != chat_of(query, context.desk):
+            await answer(query)
             return
         await handler(update, context)
 

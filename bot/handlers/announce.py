@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 from bot import deadlines, relay, render
 from bot.broadcast import send_content
 from bot.context import Desk, DeskContext
-from bot.handlers.common import answer, client_press, drop_buttons, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
 from bot.handlers.operator import find_ticket
 from bot.texts import Raw, t
 from desk.broadcast import in_audience, parse_version
@@ -286,21 +286,16 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     desk = context.desk
     lang = desk.op_lang
     message = query.message
-    if message is None or message.chat.id != desk.operator_chat_id:
-        await answer(query)
-        return
+    assert message is not None  # pressed in the operator group: see bot/app.py
     if not _is_admin(desk, query.from_user.id):
         await answer(query, t(lang, "admin_only"), alert=True)
         return
-    parts = query.data.split(":")
-    try:
-        numbers = [int(p) for p in parts[2:]]
-    except ValueError:
-        numbers = []
-    if not numbers:
+    parsed = parse_press(query.data)
+    if parsed is None:
         await answer(query)
         return
-    action, announcement_id = parts[1], numbers[0]
+    action, numbers = parsed
+    announcement_id = numbers[0]
     if action == "ru":
         await _resend_unknown(context, query, announcement_id)
         return

@@ -96,24 +96,33 @@ class Press:
     numbers: tuple[int, ...]
 
 
-async def client_press(update: Update, desk: Desk) -> Press | None:
-    """Reads ``prefix:action:n1:n2...``; a malformed press is answered and gives None.
+def parse_press(data: str) -> tuple[str, tuple[int, ...]] | None:
+    """``prefix:action:n1:n2...`` as (action, numbers), or None when it is not that shape.
 
-    Callback data comes from the client's side: numbers are parsed, never trusted further.
+    Callback data comes from the presser's side: numbers are parsed, never trusted further.
     """
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    client = await touch_client(update, desk)
-    parts = query.data.split(":")
+    parts = data.split(":")
     try:
         numbers = tuple(int(p) for p in parts[2:])
     except ValueError:
-        numbers = ()
+        return None
     # Ids are database keys: anything outside a signed 64-bit integer is made up.
-    if len(parts) < 3 or not numbers or not all(0 <= n < 2**63 for n in numbers):
+    if len(parts) < 3 or not all(0 <= n < 2**63 for n in numbers):
+        return None
+    return parts[1], numbers
+
+
+async def client_press(update: Update, desk: Desk) -> Press | None:
+    """A client's press as a :class:`Press`; a malformed one is answered and gives None."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    client = await touch_client(update, desk)
+    parsed = parse_press(query.data)
+    if parsed is None:
         await answer(query)
         return None
-    return Press(query=query, client=client, action=parts[1], numbers=numbers)
+    action, numbers = parsed
+    return Press(query=query, client=client, action=action, numbers=numbers)
 
 
 async def own_ticket(desk: Desk, press: Press) -> Ticket | None:

@@ -30,6 +30,13 @@ async def get(session: AsyncSession, *, announcement_id: int) -> Announcement | 
     return await session.get(Announcement, announcement_id)
 
 
+async def change(session: AsyncSession, *, announcement_id: int, **values: object) -> None:
+    """Sets columns of one announcement."""
+    await session.execute(
+        update(Announcement).where(Announcement.id == announcement_id).values(**values)
+    )
+
+
 async def composing(session: AsyncSession, *, author_id: int) -> Announcement | None:
     """The announcement an admin is composing, if any."""
     result = await session.execute(

@@ -68,10 +68,13 @@ async def _prompt(
         reply_markup=InlineKeyboardMarkup(rows),
         message_thread_id=thread_id if desk.forum else None,
     )
+    await _change(desk, announcement_id, prompt_message_id=sent.message_id)
+
+
+async def _change(desk: Desk, announcement_id: int, **values: object) -> None:
+    """Writes the admin's answer (or the next step) on the announcement being composed."""
     async with desk.tx() as session:
-        row = await store.get(session, announcement_id=announcement_id)
-        assert row is not None
-        row.prompt_message_id = sent.message_id
+        await store.change(session, announcement_id=announcement_id, **values)
 
 
 async def _drop_prompt(context: DeskContext, row: Announcement) -> None:
@@ -177,11 +180,7 @@ async def _take_content(context: DeskContext, message: Message, row: Announcemen
     if kind != "text" and utf16_len(message.caption or "") > CAPTION_LIMIT:
         await message.reply_text(t(lang, "ann.caption_too_long"))
         return
-    async with desk.tx() as session:
-        fresh = await store.get(session, announcement_id=row.id)
-        assert fresh is not None
-        fresh.kind, fresh.text_html, fresh.file_id = kind, text_html, file_id
-        fresh.step = "audience"
+    await _change(desk, row.id, kind=kind, text_html=text_html, file_id=file_id, step="audience")
     await _drop_prompt(context, row)
     await _ask_audience(context, row.id, row.thread_id)
 
@@ -216,11 +215,7 @@ async def _take_version(context: DeskContext, message: Message, row: Announcemen
     if version is None:
         await message.reply_text(t(desk.op_lang, "ann.bad_version"))
         return
-    async with desk.tx() as session:
-        fresh = await store.get(session, announcement_id=row.id)
-        assert fresh is not None
-        fresh.version = version
-        fresh.step = "preview"
+    await _change(desk, row.id, version=version, step="preview")
     await _drop_prompt(context, row)
     await _preview(context, row.id)
 
@@ -245,10 +240,7 @@ async def _preview(context: DeskContext, announcement_id: int) -> None:
         )
     except BadRequest as exc:
         # What Telegram will not take for the preview it will not take for clients either.
-        async with desk.tx() as session:
-            fresh = await store.get(session, announcement_id=announcement_id)
-            assert fresh is not None
-            fresh.step = "content"
+        await _change(desk, announcement_id, step="content")
         await _prompt(
             context,
             announcement_id,
@@ -340,19 +332,14 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             return
         await _set_audience(context, query, row, "orgs", chosen)
     elif action == "nov" and row.step == "version":
-        async with desk.tx() as session:
-            fresh = await store.get(session, announcement_id=announcement_id)
-            assert fresh is not None
-            fresh.version, fresh.step = None, "preview"
+        await _change(desk, announcement_id, version=None, step="preview")
         await answer(query)
         await drop_buttons(query)
         await _preview(context, announcement_id)
     elif action == "re" and row.step == "preview":
-        async with desk.tx() as session:
-            fresh = await store.get(session, announcement_id=announcement_id)
-            assert fresh is not None
-            fresh.step, fresh.version = "content", None
-            fresh.audience, fresh.organizations = "all", "[]"
+        await _change(
+            desk, announcement_id, step="content", version=None, audience="all", organizations="[]"
+        )
         await answer(query)
         await drop_buttons(query)
         await _prompt(
@@ -373,11 +360,13 @@ async def _set_audience(
 ) -> None:
     desk = context.desk
     lang = desk.op_lang
-    async with desk.tx() as session:
-        fresh = await store.get(session, announcement_id=row.id)
-        assert fresh is not None
-        fresh.audience, fresh.organizations = audience, json.dumps(orgs, ensure_ascii=False)
-        fresh.step = "version"
+    await _change(
+        desk,
+        row.id,
+        audience=audience,
+        organizations=json.dumps(orgs, ensure_ascii=False),
+        step="version",
+    )
     await answer(query)
     await drop_buttons(query)
     await _prompt(
@@ -402,12 +391,14 @@ async def _show_orgs(
     lang = desk.op_lang
     async with desk.tx() as session:
         counts = dict(await store.organizations_with_subscribers(session))
-        fresh = await store.get(session, announcement_id=row.id)
-        assert fresh is not None
-        choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(fresh)
-        fresh.org_choices = json.dumps(choices, ensure_ascii=False)
-        fresh.organizations = json.dumps(chosen, ensure_ascii=False)
-        fresh.step = "orgs"
+        choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(row)
+        await store.change(
+            session,
+            announcement_id=row.id,
+            org_choices=json.dumps(choices, ensure_ascii=False),
+            organizations=json.dumps(chosen, ensure_ascii=False),
+            step="orgs",
+        )
     rows = [
         [
             InlineKeyboardButton(
@@ -452,9 +443,9 @@ async def _launch(context: DeskContext, query: CallbackQuery, row: Announcement)
             progress_message_id=progress.message_id,
         )
         if total == 0:
-            fresh = await store.get(session, announcement_id=row.id)
-            assert fresh is not None
-            fresh.status, fresh.finished_at = "done", desk.clock.now()
+            await store.change(
+                session, announcement_id=row.id, status="done", finished_at=desk.clock.now()
+            )
     if total is None:  # a second press: the first one sends
         try:
             await progress.delete()

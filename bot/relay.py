@@ -53,7 +53,8 @@ def describe_message(message: Message) -> Incoming:
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
     else:
-        for name in ("document", "video", "audio", "voice", "animation", "sticker", "video_note"):
+        # A GIF carries both "animation" and "document": animation goes first to be seen.
+        for name in ("animation", "document", "video", "audio", "voice", "sticker", "video_note"):
             media = getattr(message, name, None)
             if media is not None:
                 kind, file_id = name, media.file_id

@@ -17,7 +17,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest, TelegramError
 
 from bot import deadlines, relay, render
-from bot.broadcast import send_content
+from bot.broadcast import MEDIA_SENDERS, send_content
 from bot.context import Desk, DeskContext
 from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
 from bot.handlers.operator import find_ticket
@@ -33,8 +33,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ORG_BUTTONS = 40
 CAPTION_LIMIT = 1024  # what a bot may send under a photo or file, after entity parsing
-# A GIF carries both "animation" and "document": the first match wins, so animation goes first.
-MEDIA_KINDS = ("photo", "animation", "document", "video", "audio", "voice")
 
 
 def _is_admin(desk: Desk, user_id: int | None) -> bool:
@@ -154,16 +152,12 @@ async def capture(update: Update, context: DeskContext) -> bool:
 
 def _content_of(message: Message) -> tuple[str, str, str | None] | None:
     """(kind, HTML text, file id) of a message clients can receive, or None."""
-    if message.text is not None:
+    info = relay.describe_message(message)
+    if info.kind == "text":
         return "text", message.text_html, None
-    caption = message.caption_html if message.caption else ""
-    if message.photo:
-        return "photo", caption, message.photo[-1].file_id
-    for kind in MEDIA_KINDS[1:]:
-        media = getattr(message, kind, None)
-        if media is not None:
-            return kind, caption, media.file_id
-    return None
+    if info.kind not in MEDIA_SENDERS:
+        return None
+    return info.kind, message.caption_html if message.caption else "", info.file_id
 
 
 async def _take_content(context: DeskContext, message: Message, row: Announcement) -> None:

@@ -20,16 +20,11 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import (
-    BadRequest,
-    Forbidden,
-    NetworkError,
     RetryAfter,
     TelegramError,
-    TimedOut,
 )
 from telegram.ext import ExtBot
 
@@ -57,28 +52,20 @@ MEDIA_SENDERS = {
 
 
 def failure_of(exc: TelegramError) -> Failure:
-    """What a failed send means for the client: not sent, blocked, refused or unknown."""
-    if isinstance(exc, Forbidden):
+    """What a failed send means for the client: not sent, blocked, refused or unknown.
+
+    Built on the relay's sorting of Telegram's errors; a timeout or a network error (a 5xx
+    from Telegram's front included: the server behind it may have acted) is unknown unless
+    the request certainly never left.
+    """
+    kind = relay.classify(exc)
+    if kind == "blocked":
         return Failure.BLOCKED
-    if isinstance(exc, RetryAfter):
-        return Failure.NOT_SENT
-    if isinstance(exc, BadRequest):
+    if kind in ("bad", "thread_gone", "reply_gone"):
         return Failure.REFUSED
-    cause = exc.__cause__
-    if isinstance(exc, TimedOut):
-        # No connection or no socket from the pool: the request never left.
-        if isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout) or (
-            cause is None and "pool timeout" in exc.message.lower()
-        ):
-            return Failure.NOT_SENT
-        return Failure.UNKNOWN
-    if isinstance(exc, NetworkError):
-        if isinstance(cause, httpx.ConnectError):
-            return Failure.NOT_SENT
-        # Anything else, a 5xx from Telegram's front included: the server behind it may have
-        # acted on the request before the answer was lost.
-        return Failure.UNKNOWN
-    return Failure.REFUSED
+    if isinstance(exc, RetryAfter) or relay.request_never_left(exc):
+        return Failure.NOT_SENT
+    return Failure.UNKNOWN
 
 
 def client_keyboard(announcement: Announcement, lang: str) -> InlineKeyboardMarkup:
@@ -452,8 +439,13 @@ class Broadcaster:
                     now=now,
                     not_before=now - interval,
                 )
-                progress = await store.progress(session, announcement_id=announcement.id)
-            if mine:
+                # Counted only by the sender whose turn it is to show them.
+                progress = (
+                    await store.progress(session, announcement_id=announcement.id)
+                    if mine
+                    else None
+                )
+            if progress is not None:
                 await self._show(
                     announcement, progress_text(announcement, progress, now, self.desk.op_lang)
                 )
@@ -464,17 +456,14 @@ class Broadcaster:
         text: str,
         reply_markup: InlineKeyboardMarkup | None = None,
     ) -> None:
-        """Redraws the progress message (read afresh: Send may have posted it just now)."""
-        async with self.desk.tx() as session:
-            row = await store.get(session, announcement_id=announcement.id)
-        message_id = row.progress_message_id if row is not None else None
-        if message_id is None:
+        """Redraws the progress message (Send records it with the delivery rows)."""
+        if announcement.progress_message_id is None:
             return
         try:
             await self.bot.edit_message_text(
                 text,
                 chat_id=self.desk.operator_chat_id,
-                message_id=message_id,
+                message_id=announcement.progress_message_id,
                 reply_markup=reply_markup,
             )
         except TelegramError as exc:

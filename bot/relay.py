@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import InlineKeyboardMarkup, Message, MessageId, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
@@ -97,6 +98,15 @@ def classify(exc: TelegramError) -> str:
     if isinstance(exc, NetworkError):
         return "retry"
     return "bad"
+
+
+def request_never_left(exc: TelegramError) -> bool:
+    """Whether a failed request certainly did not reach Telegram: no connection could be
+    made, or the connection pool gave no socket. Anything else may have arrived."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError):
+        return True
+    return isinstance(exc, TimedOut) and cause is None and "pool timeout" in exc.message.lower()
 
 
 def backoff(attempts: int, exc: TelegramError | None = None, base: float = 15.0) -> timedelta:

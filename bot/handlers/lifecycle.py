@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot import deadlines, relay, render
 from bot.context import Desk, DeskContext
 from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
-from bot.handlers.operator import _event, _ticket_or_explain
+from bot.handlers.operator import _allowed_or_explain, _event, _ticket_or_explain
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
 from desk.tickets import Action, Status, TransitionError, apply, format_number
@@ -72,17 +72,8 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
     if ticket is None:
         return
     action = Action.SOLVE if kind == "solution" else Action.ASK
-    try:
-        outcome = apply(Status(ticket.status), action)
-    except TransitionError:
-        await message.reply_text(
-            t(
-                lang,
-                "op.not_allowed",
-                number=format_number(ticket.number),
-                status=render.status_label(lang, ticket.status),
-            )
-        )
+    outcome = await _allowed_or_explain(desk, ticket, action, message)
+    if outcome is None:
         return
     text = message.text.partition(" ")[2].strip() if message.text else ""
     now = desk.clock.now()

@@ -18,6 +18,7 @@ from bot.handlers.common import answer, edit_or_send, schedule_album
 from bot.texts import t
 from desk.tickets import (
     Action,
+    Outcome,
     Priority,
     Status,
     TicketType,
@@ -123,15 +124,15 @@ async def _tell_client(context: DeskContext, ticket: Ticket, key: str, **values:
             )
 
 
-async def _transition(
-    context: DeskContext, ticket: Ticket, action: Action, message: Message
-) -> Ticket | None:
-    """Applies a status action, or explains in the thread why it is not possible."""
-    desk = context.desk
-    lang = desk.op_lang
+async def _allowed_or_explain(
+    desk: Desk, ticket: Ticket, action: Action, message: Message
+) -> Outcome | None:
+    """The status change `action` makes, or None after telling the engineer it is not allowed
+    in the ticket's status."""
     try:
-        outcome = apply(Status(ticket.status), action)
+        return apply(Status(ticket.status), action)
     except TransitionError:
+        lang = desk.op_lang
         await message.reply_text(
             t(
                 lang,
@@ -140,6 +141,16 @@ async def _transition(
                 status=render.status_label(lang, ticket.status),
             )
         )
+        return None
+
+
+async def _transition(
+    context: DeskContext, ticket: Ticket, action: Action, message: Message
+) -> Ticket | None:
+    """Applies a status action, or explains in the thread why it is not possible."""
+    desk = context.desk
+    outcome = await _allowed_or_explain(desk, ticket, action, message)
+    if outcome is None:
         return None
     user = message.from_user
     now = desk.clock.now()

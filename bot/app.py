@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
@@ -22,10 +23,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import relay
 from bot.broadcast import Broadcaster
 from bot.config import Settings
-from bot.context import Desk, DeskApp, DeskContext
+from bot.context import CURRENT_UPDATE, AlreadyHandled, Desk, DeskApp, DeskContext
+from bot.dispatcher import Dispatcher
 from bot.handlers import (
     announce,
     client,
@@ -37,12 +38,14 @@ from bot.handlers import (
     registration,
 )
 from bot.handlers.common import answer
+from bot.inbox import Poller
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
-from bot.texts import t
+from bot.texts import escape, t
 from desk.clock import Clock, SystemClock
 from kb.matcher import MatcherConfig
 from kb.service import KnowledgeBase
+from storage import outbox as records
 from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
 logger = logging.getLogger(__name__)
@@ -90,6 +93,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
             DeskRateLimiter(
                 overall_per_second=settings.messages_per_second,
                 group_per_minute=settings.group_messages_per_minute,
+                group_period=settings.group_window_seconds,
                 max_retries=settings.send_retries,
             )
         )
@@ -125,9 +129,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
     )
     _add_handlers(app, settings)
     assert app.job_queue is not None
-    app.job_queue.run_repeating(
-        _redeliver, interval=settings.redelivery_interval, first=2, name="redeliver"
-    )
+    app.job_queue.run_repeating(_housekeeping, interval=3600, first=60, name="housekeeping")
     app.job_queue.run_repeating(
         lifecycle.sweep,  # type: ignore[arg-type]
         interval=settings.sweep_interval,
@@ -192,10 +194,13 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(
         CallbackQueryHandler(group_buttons(escalation.decide_raise), pattern=r"^o:raise:")
     )
+    app.add_handler(CallbackQueryHandler(group_buttons(operator.resend), pattern=r"^o:resend:"))
     app.add_handler(CallbackQueryHandler(group_buttons(operator.set_field), pattern=r"^o:"))
     app.add_handler(
         CallbackQueryHandler(private_buttons(escalation.client_card_buttons), pattern=r"^e:")
     )
+    # Any other press (an old button, forged data): answered, so no spinner keeps turning.
+    app.add_handler(CallbackQueryHandler(_stale_button))
 
     # Engineer commands act only in the operator group.
     app.add_handler(CommandHandler("take", operator.take, filters=operator_cmd))
@@ -212,6 +217,8 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operator_cmd))
     app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operator_cmd))
     app.add_handler(CommandHandler("announce", announce.announce, filters=operator_cmd))
+    # Any other command in the group: never relayed; in a ticket's thread the engineer hears so.
+    app.add_handler(MessageHandler(operator_cmd & filters.COMMAND, operator.unknown_command))
 
     # Edits of relayed messages, from either side.
     app.add_handler(
@@ -242,6 +249,13 @@ async def _group_message(update: Update, context: DeskContext) -> None:
     await operator.on_group_message(update, context)
 
 
+async def _stale_button(update: Update, context: DeskContext) -> None:
+    """A button the bot does not know (an old message's, or made up): only answered."""
+    query = update.callback_query
+    if query is not None:
+        answer(context.desk, query)
+
+
 def _private_callback(handler: Any) -> Any:
     """Buttons of the client's chat are honoured only when pressed in that private chat."""
     return _pressed_in(handler, lambda query, desk: query.from_user.id)
@@ -260,7 +274,7 @@ def _pressed_in(handler: Any, chat_of: Any) -> Any:
         assert query is not None
         message = query.message
         if message is None or message.chat.id != chat_of(query, context.desk):
-            await answer(query)
+            answer(context.desk, query)
             return
         await handler(update, context)
 
@@ -280,9 +294,13 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # the knowledge base is rebuilt with it when it is there.
     await kb.refresh(desk, force=True)
     desk.background.append(asyncio.create_task(kb.load_semantic(desk)))
+    desk.dispatcher = Dispatcher(bot, desk)
+    await desk.dispatcher.start()
+    desk.background.append(asyncio.create_task(desk.dispatcher.run(), name="dispatcher"))
     desk.broadcaster = Broadcaster(bot, desk)
     desk.background.append(asyncio.create_task(desk.broadcaster.run()))
-    await _publish_commands(app)
+    # Not messages, and not needed to serve anyone: published in the background.
+    desk.background.append(asyncio.create_task(_publish_commands(app)))
     logger.info(
         "bot @%s ready; operator group %s in %s mode",
         desk.bot_username,
@@ -344,59 +362,114 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
     await desk.engine.dispose()
 
 
-async def _redeliver(context: DeskContext) -> None:
-    """Retries every message whose delivery was postponed."""
-    count = await relay.deliver_pending(context.bot, context.desk)
-    if count:
-        logger.info("redelivered %d postponed messages", count)
+async def _housekeeping(context: DeskContext) -> None:
+    """Forgets handled updates and sent records long past (tickets keep their history)."""
+    desk = context.desk
+    if desk.poller is not None:
+        await desk.poller.prune()
+    now = datetime.now(UTC)
+    async with desk.sessions() as session, session.begin():
+        await records.prune(session, before=now - timedelta(days=30))
+        await records.prune_instances(session, before=now - timedelta(days=2))
 
 
 async def _on_error(update: object, context: DeskContext) -> None:
     """Logs the failure with its traceback and tells the person something useful."""
-    logger.error("error while handling an update", exc_info=context.error)
+    error = context.error
+    if isinstance(error, AlreadyHandled):
+        logger.info("update %s was handled already: ignored", error)
+        return
+    logger.error("error while handling an update", exc_info=error)
+    scope = CURRENT_UPDATE.get()
+    if scope is not None:
+        scope.error = f"{type(error).__name__}: {error}"
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     desk = context.desk
     chat = update.effective_chat
     try:
-        if chat.type == "private":
-            lang: str = desk.settings.default_language
-            user = update.effective_user
-            if user is not None and user.language_code:
-                from desk.language import pick_language
+        async with desk.unit() as unit:
+            if chat.type == "private":
+                lang: str = desk.settings.default_language
+                user = update.effective_user
+                if user is not None and user.language_code:
+                    from desk.language import pick_language
 
-                lang = pick_language(user.language_code, lang)
-            await context.bot.send_message(chat.id, t(lang, "error.generic"))
-        elif chat.id == desk.operator_chat_id and update.effective_message is not None:
-            await update.effective_message.reply_text(
-                f"⚠️ {type(context.error).__name__}: {context.error}"
-            )
-    except TelegramError as exc:
-        logger.warning("could not report the error: %s", exc)
+                    lang = pick_language(user.language_code, lang)
+                await unit.out.message(chat.id, t(lang, "error.generic"))
+            elif chat.id == desk.operator_chat_id and update.effective_message is not None:
+                await unit.out.answer(
+                    update.effective_message,
+                    escape(f"⚠️ {type(error).__name__}: {error}"),
+                )
+    except AlreadyHandled:
+        pass
+    except Exception:
+        logger.exception("could not report the error")
 
 
 async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None = None) -> None:
-    """Runs the bot with long polling until `stop` is set: production and tests alike."""
+    """Runs the bot with long polling until `stop` is set: production and tests alike.
+
+    Stopping takes a few seconds whatever Telegram does: polling stops at once, handlers
+    and sends in flight get ``SHUTDOWN_GRACE`` seconds each, and everything else stays in
+    the database (stored updates, outgoing records) for the next start.
+    """
     app = build_application(settings, clock=clock)
+    desk: Desk = app.bot_data
+    processor = app.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+
+    def submit(update: Update) -> None:
+        task = asyncio.create_task(
+            processor.process_update(update, app.process_update(update)),
+            name=f"update-{update.update_id}",
+        )
+        processor.in_progress.add(task)
+        task.add_done_callback(processor.in_progress.discard)
+
+    poller = Poller(app.bot, desk, submit)
+    started = False
     try:
         async with app:
-            assert app.updater is not None
-            # PTB runs post_init only inside run_polling; we own the loop, so call it here.
-            await _post_init(app)
-            await app.start()
-            await app.updater.start_polling(
-                poll_interval=0.0,
-                timeout=settings.poll_timeout,
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-            )
             try:
+                await _post_init(app)
+                processor.desk = desk
+                await app.start()
+                started = True
+                await poller.recover()
+                poller.start()
+                desk.poller = poller
                 await stop.wait()
             finally:
-                await app.updater.stop()
-                # Sends in flight finish and are recorded while the bot can still talk.
-                if app.bot_data.broadcaster is not None:
-                    await app.bot_data.broadcaster.stop()
-                await app.stop()
+                await _stop(app, poller, started=started)
     finally:
         await _post_shutdown(app)
+
+
+async def _stop(app: DeskApp, poller: Poller, *, started: bool) -> None:
+    """Stops taking updates, gives work in flight a few seconds, leaves the rest stored."""
+    desk: Desk = app.bot_data
+    grace = desk.settings.shutdown_grace
+    await poller.stop()
+    processor = app.update_processor
+    if isinstance(processor, PerChatUpdateProcessor) and processor.in_progress:
+        busy = list(processor.in_progress)
+        _done, late = await asyncio.wait(busy, timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            logger.warning("%d updates were cut off by the stop; handled after restart", len(late))
+            await asyncio.wait(late, timeout=1)
+    if desk.dispatcher is not None:
+        await desk.dispatcher.stop(grace)
+    if desk.broadcaster is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(desk.broadcaster.stop(), timeout=grace)
+    for task in desk.background:
+        task.cancel()
+    if desk.background:
+        await asyncio.wait(desk.background, timeout=1)
+    if started:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app.stop(), timeout=grace)

@@ -10,6 +10,11 @@ once, and (4) records the outcome. Steps 2 and 3 are back to back, so a process 
 any moment leaves at most its in-flight requests in ``sending``; those become ``unknown``
 when their lease runs out (``desk/broadcast.py`` has the rule), and are reported in the
 summary rather than resent. Stopping the bot normally lets in-flight sends finish first.
+
+Only the copies to subscribers are sent here. What the admin sees in the operator group (the
+progress message's edits, the summary, the note that it is over) are outgoing records
+(``bot/outbox.py``), written in a unit of work and sent by the dispatcher within the group's
+budget; the summary is written in the transaction that marks the announcement done.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import (
     RetryAfter,
     TelegramError,
@@ -29,11 +34,14 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot import relay
-from bot.context import Desk
+from bot.context import Desk, Unit
+from bot.outbox import markup_json
 from bot.ratelimit import retry_after_seconds
 from bot.texts import Raw, t
 from desk.broadcast import Failure, Progress, State, after_failure, format_duration
+from desk.delivery import Priority
 from storage import announcements as store
+from storage import outbox as records
 from storage.models import Announcement
 
 if TYPE_CHECKING:
@@ -49,6 +57,21 @@ MEDIA_SENDERS = {
     "audio": "send_audio",
     "voice": "send_voice",
 }
+
+
+#: Purpose of the progress message's record (the summary replaces it if it has not left).
+PROGRESS = "ann_progress"
+
+
+def admin_lane(announcement_id: int) -> str:
+    """The outbox lane of what the bot posts about one announcement in the operator group
+    (its questions, the preview, the progress message): it leaves in the order written."""
+    return f"g:ann:{announcement_id}"
+
+
+def progress_key(announcement_id: int) -> str:
+    """The coalescing key of the progress message's edits; their lane is ``k:<key>``."""
+    return f"progress:{announcement_id}"
 
 
 def failure_of(exc: TelegramError) -> Failure:
@@ -114,6 +137,37 @@ async def send_content(
         rate_limit_args=rate_limit_args,
     )
     return sent
+
+
+#: The Bot API method and its file field for each kind of announcement with a file.
+API_SENDERS = {
+    "photo": ("sendPhoto", "photo"),
+    "document": ("sendDocument", "document"),
+    "video": ("sendVideo", "video"),
+    "animation": ("sendAnimation", "animation"),
+    "audio": ("sendAudio", "audio"),
+    "voice": ("sendVoice", "voice"),
+}
+
+
+def content_request(announcement: Announcement, lang: str) -> tuple[str, dict[str, Any]]:
+    """The announcement as a client sees it, as a Bot API method and its parameters (the
+    same text, formatting and buttons as :func:`send_content`): the preview's record."""
+    markup = markup_json(client_keyboard(announcement, lang))
+    kind = announcement.kind or "text"
+    if kind == "text":
+        return "sendMessage", {
+            "text": announcement.text_html,
+            "parse_mode": "HTML",
+            "reply_markup": markup,
+        }
+    method, field = API_SENDERS[kind]
+    return method, {
+        field: announcement.file_id,
+        "caption": announcement.text_html or None,
+        "parse_mode": "HTML",
+        "reply_markup": markup,
+    }
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -272,7 +326,6 @@ class Broadcaster:
 
         workers = [asyncio.create_task(worker()) for _ in range(workers_count)]
         reporter = asyncio.create_task(self._report_progress(announcement))
-        finished = False
         try:
             after = 0
             while not self._stopping:
@@ -292,13 +345,11 @@ class Broadcaster:
                     continue
                 await queue.join()
                 await self._expire_stale()
-                async with desk.tx() as session:
-                    finished = await store.complete(
-                        session, announcement_id=announcement_id, now=desk.clock.now()
-                    )
-                    retry_at = await store.next_retry(session, announcement_id=announcement_id)
+                finished = await self._finish(announcement_id)
                 if finished:
                     break
+                async with desk.tx() as session:
+                    retry_at = await store.next_retry(session, announcement_id=announcement_id)
                 # Rows wait for a retry, or are in flight elsewhere: look again soon.
                 after = 0
                 pause = 1.0
@@ -320,8 +371,6 @@ class Broadcaster:
             for task in (*late, reporter):
                 task.cancel()
             await asyncio.gather(*late, reporter, return_exceptions=True)
-        if finished:
-            await self._summarise(announcement_id)
 
     @property
     def _request_budget(self) -> float:
@@ -427,92 +476,145 @@ class Broadcaster:
     # --- what the admin sees -------------------------------------------------------------
 
     async def _report_progress(self, announcement: Announcement) -> None:
-        """Redraws the progress message, never more often than the interval allows."""
+        """Redraws the progress message, never more often than the interval allows.
+
+        The redraw is an outgoing record (an edit counts against the group's budget); one
+        still waiting for the group is replaced by the newer one. The ``progress_at`` claim
+        keeps two replicas from both redrawing in one interval.
+        """
+        desk = self.desk
         interval = timedelta(seconds=self._settings.broadcast_progress_interval)
         while True:
             await asyncio.sleep(self._settings.broadcast_progress_interval)
-            now = self.desk.clock.now()
-            async with self.desk.tx() as session:
+            now = desk.clock.now()
+            async with desk.unit() as unit:
+                row = await store.get(unit.session, announcement_id=announcement.id)
+                if row is None or row.progress_message_id is None:
+                    continue  # its message has not gone out yet: nothing to edit
                 mine = await store.claim_progress(
-                    session,
+                    unit.session,
                     announcement_id=announcement.id,
                     now=now,
                     not_before=now - interval,
                 )
+                if not mine:
+                    continue
                 # Counted only by the sender whose turn it is to show them.
-                progress = (
-                    await store.progress(session, announcement_id=announcement.id)
-                    if mine
-                    else None
-                )
-            if progress is not None:
-                await self._show(
-                    announcement, progress_text(announcement, progress, now, self.desk.op_lang)
-                )
-
-    async def _show(
-        self,
-        announcement: Announcement,
-        text: str,
-        reply_markup: InlineKeyboardMarkup | None = None,
-    ) -> None:
-        """Redraws the progress message (Send records it with the delivery rows)."""
-        if announcement.progress_message_id is None:
-            return
-        try:
-            await self.bot.edit_message_text(
-                text,
-                chat_id=self.desk.operator_chat_id,
-                message_id=announcement.progress_message_id,
-                reply_markup=reply_markup,
-            )
-        except TelegramError as exc:
-            if "not modified" not in str(exc).lower():
-                logger.warning(
-                    "could not update announcement %s's progress: %s", announcement.id, exc
+                progress = await store.progress(unit.session, announcement_id=announcement.id)
+                await _edit_progress(
+                    unit,
+                    announcement.id,
+                    row.progress_message_id,
+                    progress_text(row, progress, now, desk.op_lang),
+                    priority=Priority.COSMETIC,
                 )
 
-    async def _summarise(self, announcement_id: int) -> None:
-        """The final summary: the progress message becomes it, and a short note tells the
-        admin it is over (an edit alone would not notify anyone)."""
+    async def _finish(self, announcement_id: int) -> bool:
+        """Marks the announcement done once no row is pending or in flight, and writes the
+        summary in the same transaction: it is posted once, even if the process stops right
+        after. False while rows are left (or another sender finished it).
+
+        The progress message becomes the summary, and a short reply to it notifies the admin
+        (an edit alone notifies nobody). A progress message that has not gone out yet is not
+        worth a send any more: the summary is posted as a message of its own instead.
+        """
         desk = self.desk
-        async with desk.tx() as session:
+        lang = desk.op_lang
+        group = desk.operator_chat_id
+        async with desk.unit() as unit:
+            session = unit.session
+            if not await store.complete(
+                session, announcement_id=announcement_id, now=desk.clock.now()
+            ):
+                return False
+            lane = admin_lane(announcement_id)
+            waiting = await store.pending_records(session, lane=lane, purpose=PROGRESS)
+            await records.drop_pending(session, ids=waiting, reason="the summary replaces it")
             announcement = await store.get(session, announcement_id=announcement_id)
             assert announcement is not None
             progress = await store.progress(session, announcement_id=announcement_id)
             failures = await store.failures(session, announcement_id=announcement_id)
-        now = announcement.finished_at or desk.clock.now()
-        lang = desk.op_lang
-        text = progress_text(announcement, progress, now, lang, failures=failures)
-        markup = None
-        if progress.unknown:
-            # Resending may give some clients a second copy: only the admin may choose it.
-            markup = InlineKeyboardMarkup(
-                [
+            now = announcement.finished_at or desk.clock.now()
+            text = progress_text(announcement, progress, now, lang, failures=failures)
+            markup = None
+            if progress.unknown:
+                # Resending may give some clients a second copy: only the admin may choose it.
+                markup = InlineKeyboardMarkup(
                     [
-                        InlineKeyboardButton(
-                            t(lang, "ann.resend_unknown", count=progress.unknown),
-                            callback_data=f"a:ru:{announcement_id}",
-                        )
+                        [
+                            InlineKeyboardButton(
+                                t(lang, "ann.resend_unknown", count=progress.unknown),
+                                callback_data=f"a:ru:{announcement_id}",
+                            )
+                        ]
                     ]
-                ]
-            )
-        await self._show(announcement, text, markup)
-        try:
-            await self.bot.send_message(
-                desk.operator_chat_id,
-                t(
+                )
+            note: dict[str, Any] = {
+                "text": t(
                     lang,
                     "ann.finished",
                     id=announcement.id,
                     sent=progress.sent,
                     total=progress.total,
                 ),
-                message_thread_id=announcement.thread_id if desk.forum else None,
-                reply_parameters=ReplyParameters(
-                    message_id=announcement.progress_message_id or 0,
-                    allow_sending_without_reply=True,
-                ),
-            )
-        except TelegramError as exc:
-            logger.warning("could not post announcement %s's summary: %s", announcement_id, exc)
+                "parse_mode": "HTML",
+                "message_thread_id": announcement.thread_id if desk.forum else None,
+            }
+            message_id = announcement.progress_message_id
+            if message_id is not None:
+                await _edit_progress(
+                    unit, announcement_id, message_id, text, markup, priority=Priority.NOTICE
+                )
+                # In the edits' lane, so the note never arrives before the summary it announces.
+                note["reply_parameters"] = {
+                    "message_id": message_id,
+                    "allow_sending_without_reply": True,
+                }
+                await unit.out.send(
+                    group,
+                    "sendMessage",
+                    note,
+                    lane=f"k:{progress_key(announcement_id)}",
+                    purpose="ann_summary",
+                    priority=Priority.NOTICE,
+                )
+            else:
+                await unit.out.send(
+                    group,
+                    "sendMessage",
+                    {
+                        "text": text,
+                        "parse_mode": "HTML",
+                        "message_thread_id": note["message_thread_id"],
+                        "reply_markup": markup_json(markup),
+                    },
+                    lane=lane,
+                    after=[("announce_progress", announcement_id)],
+                    purpose="ann_summary",
+                    priority=Priority.NOTICE,
+                )
+                await unit.out.send(
+                    group,
+                    "sendMessage",
+                    note,
+                    lane=lane,
+                    purpose="ann_summary",
+                    priority=Priority.NOTICE,
+                )
+        return True
+
+
+async def _edit_progress(
+    unit: Unit,
+    announcement_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    priority: Priority,
+) -> None:
+    """Redraws the progress message: an edit record that replaces one still waiting."""
+    key = progress_key(announcement_id)
+    older = await store.pending_records(unit.session, coalesce_key=key)
+    await records.drop_pending(unit.session, ids=older, reason="replaced by a newer edit")
+    await unit.out.edit_group(message_id, text, markup=markup, coalesce=key, priority=priority)

@@ -25,13 +25,10 @@ def _settings():  # type: ignore[no-untyped-def]
 
 
 def setup_logging(level: str) -> None:
-    """Configures logging once, at start; httpx is quiet below WARNING."""
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    """Configures logging once, at start (see ``bot/logs.py``)."""
+    from bot.logs import setup_logging as setup
+
+    setup(level)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:

@@ -111,6 +111,12 @@ class Settings(DeskSettings):
     operator_language: Literal["ru", "en"] = "ru"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     group_messages_per_minute: int = Field(default=20, ge=1)
+    group_window_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="The window of GROUP_MESSAGES_PER_MINUTE: Telegram's is a minute; a "
+        "shorter one only to watch the group's queue at work quickly.",
+    )
     messages_per_second: float = Field(
         default=29.5,
         gt=0,
@@ -121,9 +127,41 @@ class Settings(DeskSettings):
     poll_timeout: int = Field(default=30, ge=0, le=50)
     request_timeout: float = Field(default=10.0, gt=0)
     album_wait: float = Field(default=1.5, gt=0, description="Seconds to collect an album.")
-    redelivery_interval: float = Field(default=30.0, gt=0)
     retry_base_seconds: float = Field(
-        default=15.0, gt=0, description="First retry delay of a postponed message; doubles."
+        default=2.0,
+        gt=0,
+        description="First retry delay of a message Telegram did not take; doubles up to "
+        "5 minutes.",
+    )
+    shutdown_grace: float = Field(
+        default=3.0,
+        ge=0,
+        le=8,
+        description="Seconds that handlers and sends in flight get when the bot stops; the "
+        "rest stays stored for the next start.",
+    )
+    private_chat_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between two messages into one private chat (Telegram allows "
+        "about one a second); other chats are not held back meanwhile.",
+    )
+    cosmetic_settle: float = Field(
+        default=2.0,
+        ge=0,
+        description="Seconds a topic title or header card waits for further changes, so a "
+        "burst of them becomes one edit.",
+    )
+    feedback_wait: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a client's rating waits for their comment before engineers see "
+        "both in one message.",
+    )
+    group_preview: bool = Field(
+        default=True,
+        description="Show new tickets at once in one message in General while their topics "
+        "wait for the group's budget.",
     )
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
     sla_table: str = Field(default="", description="JSON overrides of the deadline table.")

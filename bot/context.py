@@ -3,21 +3,68 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import uuid
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.failpoints import failpoint
+from bot.outbox import Out
 from desk.calendar import BusinessCalendar
 from desk.clock import Clock, SystemClock
 from kb.service import KnowledgeBase
+from storage import outbox as records
 
 if TYPE_CHECKING:
     from bot.broadcast import Broadcaster
     from bot.config import Settings
+    from bot.dispatcher import Dispatcher
+    from bot.inbox import Poller
+
+
+@dataclass
+class UpdateScope:
+    """The update being handled: its effect marks it done, once."""
+
+    update_id: int
+    handled: bool = False
+    error: str | None = None
+
+
+#: The update whose handler is running in this task (None in jobs).
+CURRENT_UPDATE: ContextVar[UpdateScope | None] = ContextVar("current_update", default=None)
+
+
+#: Set while this task holds a transaction: a second one opened inside it would wait for the
+#: first (SQLite takes the write lock at BEGIN) and deadlock until the busy timeout.
+_IN_TRANSACTION: ContextVar[bool] = ContextVar("in_transaction", default=False)
+
+
+def _enter_transaction() -> Any:
+    if _IN_TRANSACTION.get():
+        raise RuntimeError("a transaction was opened inside another one in the same task")
+    return _IN_TRANSACTION.set(True)
+
+
+class AlreadyHandled(Exception):
+    """The update was handled already (a repeat, or another process took it over)."""
+
+
+@dataclass
+class Unit:
+    """One unit of work: a transaction, and the messages it sends when it commits."""
+
+    session: AsyncSession
+    out: Out
+    desk: Desk
 
 
 class Desk:
@@ -39,8 +86,17 @@ class Desk:
             weakref.WeakValueDictionary()
         )
         self.background: list[asyncio.Task[None]] = []
+        self._side_tasks: set[asyncio.Future[Any]] = set()
         # The release-announcement sender, once the bot runs.
         self.broadcaster: Broadcaster | None = None
+        # The sender of outgoing records, once the bot runs.
+        self.dispatcher: Dispatcher | None = None
+        # Long polling into the inbox, once the bot runs.
+        self.poller: Poller | None = None
+        # This process, as its claims on records and updates name it.
+        self.instance_id = (
+            f"{socket.gethostname()[: 40 - 22]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        )
         self._calendar: BusinessCalendar | None = None
 
     def configure(
@@ -61,9 +117,56 @@ class Desk:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: a session inside a transaction, committed on success."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session inside a transaction, committed on success."""
+        token = _enter_transaction()
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            _IN_TRANSACTION.reset(token)
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        """A transaction whose messages are sent once it commits.
+
+        Inside an update's handler, the first unit marks the update done in the same
+        transaction: if it was handled already (a repeat), the unit raises
+        :class:`AlreadyHandled` and nothing of it is stored or sent.
+        """
+        scope = CURRENT_UPDATE.get()
+        token = _enter_transaction()
+        try:
+            async with self.sessions() as session, session.begin():
+                out = Out(session, self, scope.update_id if scope else None)
+                yield Unit(session=session, out=out, desk=self)
+                if scope is not None and not scope.handled:
+                    marked = await records.mark_handled(
+                        session,
+                        update_id=scope.update_id,
+                        instance=self.instance_id,
+                        now=self.clock.now(),
+                    )
+                    if not marked:
+                        raise AlreadyHandled(scope.update_id)
+        finally:
+            _IN_TRANSACTION.reset(token)
+        if scope is not None:
+            scope.handled = True
+        if out.count:
+            failpoint("record_stored", ",".join(out.methods))
+            self.kick()
+
+    def spawn(self, coroutine: Any) -> None:
+        """Runs a Telegram call that answers nobody's message (a button's spinner) beside
+        the handler, so a slow Telegram never holds a chat's queue."""
+        task = asyncio.ensure_future(coroutine)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    def kick(self) -> None:
+        """New outgoing records: the dispatcher looks at once."""
+        if self.dispatcher is not None:
+            self.dispatcher.kick()
 
     def ticket_lock(self, ticket_id: int) -> asyncio.Lock:
         """Serialises topic creation and delivery for one ticket within this process."""

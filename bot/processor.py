@@ -1,13 +1,24 @@
-"""Updates of one chat in order, different chats at the same time."""
+"""Updates of one chat in order, different chats at the same time, each update once."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.context import CURRENT_UPDATE, UpdateScope
+from bot.failpoints import failpoint
+from storage import outbox as records
+
+if TYPE_CHECKING:
+    from bot.context import Desk
+
+logger = logging.getLogger(__name__)
 
 
 def ordering_key(update: object) -> tuple[int, int] | None:
@@ -25,30 +36,67 @@ def ordering_key(update: object) -> tuple[int, int] | None:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Processes updates concurrently across chats but strictly in order within one.
+    """Processes updates concurrently across chats but strictly in order within one, and
+    each stored update at most once (see ``bot/inbox.py``).
 
     A client's messages must reach the engineers in the order they were written, and a
-    slow send into the rate-limited operator group must not hold up every other client.
+    slow chat must not hold up every other one.
     """
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[tuple[int, int] | None, asyncio.Lock] = {}
         self._waiting: dict[tuple[int, int] | None, int] = {}
+        self.desk: Desk | None = None
+        self.in_progress: set[asyncio.Task[Any]] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Waits for the chat's earlier updates, then runs this one."""
+        """Waits for the chat's earlier updates, then handles this one unless it was."""
         key = ordering_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                if isinstance(update, Update) and self.desk is not None:
+                    await self._handle_once(update, coroutine)
+                else:
+                    await coroutine
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]
                 self._locks.pop(key, None)
+
+    async def _handle_once(self, update: Update, coroutine: Awaitable[Any]) -> None:
+        desk = self.desk
+        assert desk is not None
+        now = datetime.now(UTC)
+        live = desk.dispatcher._live if desk.dispatcher is not None else [desk.instance_id]
+        async with desk.sessions() as session, session.begin():
+            claimed = await records.claim_update(
+                session, update_id=update.update_id, instance=desk.instance_id, live=live, now=now
+            )
+        if not claimed:
+            logger.info("update %s was handled already: ignored", update.update_id)
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()
+            return
+        scope = UpdateScope(update.update_id)
+        token = CURRENT_UPDATE.set(scope)
+        try:
+            await coroutine
+        finally:
+            CURRENT_UPDATE.reset(token)
+        async with desk.sessions() as session, session.begin():
+            await records.finish_update(
+                session,
+                update_id=update.update_id,
+                instance=desk.instance_id,
+                state="failed" if scope.error else "done",
+                error=scope.error,
+                now=datetime.now(UTC),
+            )
+        failpoint("update_handled", str(update.update_id))
 
     async def initialize(self) -> None:
         """Nothing to set up."""

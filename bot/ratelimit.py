@@ -84,6 +84,13 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return max(0.0, float(value))
 
 
+def _mark_started(rate_limit_args: dict[str, Any] | None) -> None:
+    """Tells a caller that asked (``{"started": False}``) that its request is leaving now:
+    until then, cancelling it certainly sent nothing."""
+    if rate_limit_args is not None and "started" in rate_limit_args:
+        rate_limit_args["started"] = True
+
+
 def _messages_in(endpoint: str, data: dict[str, Any]) -> int:
     """How many messages a request puts into the chat: an album or a batch copy counts each."""
     key = {
@@ -229,13 +236,17 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
             telegram.error.RetryAfter: When Telegram still refuses after ``max_retries`` retries.
         """
         if not counts_against_limits(endpoint):
+            _mark_started(rate_limit_args)
             return await callback(*args, **kwargs)
 
         broadcast = bool(rate_limit_args and rate_limit_args.get("broadcast"))
         # A broadcast sender that took its turn with acquire() before claiming its row.
         acquired = bool(rate_limit_args and rate_limit_args.get("acquired"))
+        # The outbox dispatcher decides itself what a 429 holds back (one chat, the group or
+        # everything): its requests are not retried here and do not pause the others.
+        outbox = bool(rate_limit_args and rate_limit_args.get("outbox"))
         # A refused broadcast send goes back to its queue in the database instead.
-        retries = 0 if broadcast else self._max_retries
+        retries = 0 if broadcast or outbox else self._max_retries
         group, private = _chat_target(data)
         attempt = 0
         while True:
@@ -247,9 +258,12 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 for _ in range(_messages_in(endpoint, data)):
                     await self._acquire(broadcast, group, private, retry=attempt > 0)
             try:
+                _mark_started(rate_limit_args)
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.retry_after_count += 1
+                if outbox:
+                    raise
                 pause = retry_after_seconds(exc)
                 loop = asyncio.get_running_loop()
                 self._paused_until = max(self._paused_until, loop.time() + pause)
@@ -261,6 +275,41 @@ class DeskRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     raise
                 attempt += 1
                 logger.info("%s: rate limit hit, all sends paused for %.1f s", endpoint, pause)
+
+    # -- what the outbox dispatcher reads and asks ----------------------------------------------
+
+    @property
+    def group_limit(self) -> int:
+        """Messages per `group_period` into one group."""
+        return self._group_limit
+
+    @property
+    def group_period(self) -> float:
+        """The window of the group limit, in seconds."""
+        return self._group_period
+
+    def group_recent(self, chat_id: int) -> list[float]:
+        """Loop times of the recent sends into a group (within its window)."""
+        sends = self._group_sends.get(chat_id)
+        if sends is None:
+            return []
+        now = asyncio.get_running_loop().time()
+        return [t for t in sends if t > now - self._group_period]
+
+    def sent_last_second(self) -> int:
+        """How many counted sends the bot made in the last second (all chats): tells a 429
+        from the overall ceiling from one of a single chat."""
+        now = asyncio.get_running_loop().time()
+        recent = sum(1 for t in self._private_sends.values() if t > now - 1.0)
+        for sends in self._group_sends.values():
+            recent += sum(1 for t in sends if t > now - 1.0)
+        return recent
+
+    def pause(self, seconds: float) -> None:
+        """Holds every counted send for `seconds` (Telegram's overall ceiling was hit)."""
+        loop = asyncio.get_running_loop()
+        self._paused_until = max(self._paused_until, loop.time() + seconds)
+        self._pump()
 
     async def acquire(self, chat_id: int | str, *, broadcast: bool = False) -> None:
         """Waits for a turn to send to `chat_id` and records it as taken.

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.texts import Raw, escape, t
-from desk.text import first_line, split_text, topic_name, truncate
+from desk.text import first_line, one_line, split_text, topic_name, truncate
 from desk.tickets import Status, format_number
-from storage.models import Client, Ticket, TicketMessage
+from storage.models import Client, Outgoing, Ticket, TicketMessage
 
 MEDIA_ICONS = {
     "photo": "📷",
@@ -55,17 +56,19 @@ def marker(code: str) -> str:
 
 def client_title(client: Client) -> str:
     """Organization if known, else the client's name: what engineers recognise."""
-    return client.organization or client.display_name
+    return one_line(client.organization or "") or client.display_name
 
 
 def topic_title(ticket: Ticket, client: Client, lang: str) -> str:
-    """The forum topic's name, colour marker first, within Telegram's 128 characters."""
+    """The forum topic's name: colour marker, number, type, who, assignee, subject; within
+    Telegram's 128 characters."""
     return topic_name(
         marker=marker(ticket.status),
         number=format_number(ticket.number),
         type_label=type_label(lang, ticket.type, short=True),
         who=client_title(client),
         subject=ticket.subject,
+        assignee=ticket.assignee_name or "",
     )
 
 
@@ -78,10 +81,14 @@ def header_card(
     forum: bool,
     parent_number: int | None = None,
 ) -> str:
-    """The card that opens a ticket's topic (or, without topics, that engineers reply to)."""
+    """The card that opens a ticket's topic (or, without topics, that engineers reply to).
+
+    In a topic the status and the assignee live in the topic's title, so the card shows
+    what rarely changes and is seldom redrawn (each redraw spends the group's budget).
+    """
     text = t(
         lang,
-        "op.header",
+        "op.header_topic" if forum else "op.header",
         marker=marker(ticket.status),
         number=format_number(ticket.number),
         status=status_label(lang, ticket.status),
@@ -93,14 +100,16 @@ def header_card(
         else "",
         type=type_label(lang, ticket.type),
         priority=priority_label(lang, ticket.priority),
-        assignee=Raw(t(lang, "op.assignee", name=ticket.assignee_name))
-        if ticket.assignee_name
+        assignee=Raw(t(lang, "op.assignee", name=one_line(ticket.assignee_name)))
+        if ticket.assignee_name and not forum
         else "",
         created=fmt_dt(ticket.created_at, zone),
     )
     if parent_number is not None:
         text += t(lang, "op.parent", parent=format_number(parent_number))
-    if ticket.res_due_at is not None and ticket.status != Status.CLOSED:
+    # In a topic the card keeps its deadlines (the title says the ticket is closed): a close
+    # then costs no redraw.
+    if ticket.res_due_at is not None and (forum or ticket.status != Status.CLOSED):
         text += t(
             lang,
             "op.deadlines",
@@ -108,6 +117,115 @@ def header_card(
             res=fmt_dt(ticket.res_due_at, zone),
         )
     return text + t(lang, "op.header_topic_hint" if forum else "op.header_plain_hint")
+
+
+def card(
+    ticket: Ticket,
+    client: Client,
+    lang: str,
+    zone: ZoneInfo,
+    *,
+    forum: bool,
+    parent_number: int | None,
+    description: Sequence[str],
+    recreated: bool = False,
+    repeat: bool = False,
+) -> str:
+    """The header card with the client's description (HTML parts, in order) under it."""
+    text = header_card(ticket, client, lang, zone, forum=forum, parent_number=parent_number)
+    parts = [p for p in description if p.strip()]
+    if parts:
+        head, sep, hint = text.partition("\n\n<i>")
+        body = "\n\n".join(parts)
+        text = f"{head}\n\n{t(lang, 'op.description')}\n{body}" + (f"{sep}{hint}" if sep else "")
+    if recreated:
+        text = t(lang, "op.topic_recreated") + "\n\n" + text
+    if repeat:
+        text = t(lang, "op.possible_repeat") + "\n" + text
+    return text
+
+
+def feedback(ticket: Ticket, lang: str) -> str:
+    """How the client closed and rated a ticket, for the engineers (empty: nothing yet)."""
+    lines = []
+    number = format_number(ticket.number)
+    if ticket.status == Status.CLOSED and ticket.close_reason == "confirmed":
+        lines.append(t(lang, "op.client_confirmed", number=number))
+    if ticket.csat:
+        lines.append(t(lang, "op.csat", stars="⭐" * ticket.csat, rating=ticket.csat))
+    if ticket.csat_comment:
+        lines.append(t(lang, "op.csat_comment", comment=truncate(ticket.csat_comment, 3500)))
+    return "\n".join(lines)
+
+
+def preview(
+    tickets: Sequence[tuple[Ticket, Client, Sequence[str], int]], lang: str, *, limit: int
+) -> tuple[str, int]:
+    """New tickets in one message for General, each with its description: the text and how
+    many tickets it holds (the rest wait for the next one)."""
+    head = t(lang, "op.preview_title")
+    foot = t(lang, "op.preview_hint")
+    blocks: list[str] = []
+    used = len(head) + len(foot) + 4
+    for ticket, client, texts, attachments in tickets:
+        body = truncate(" ".join(" ".join(texts).split()), 600) if texts else "—"
+        block = t(
+            lang,
+            "op.preview_line",
+            number=format_number(ticket.number),
+            type=type_label(lang, ticket.type, short=True),
+            priority=priority_label(lang, ticket.priority),
+            client=client_title(client),
+            description=Raw(body),
+            attachments=Raw(t(lang, "op.preview_attachments", count=attachments))
+            if attachments
+            else "",
+        )
+        if blocks and used + len(block) + 2 > limit:
+            break
+        blocks.append(block)
+        used += len(block) + 2
+    return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{foot}", len(blocks)
+
+
+def excerpt_of(method: str, params: dict[str, object], rows_text: str) -> str:
+    """A few words saying which message a failure is about."""
+    source = rows_text or str(params.get("text") or params.get("caption") or "")
+    source = re.sub(r"<[^>]+>", "", source)
+    return truncate(" ".join(source.split()), 80) or method
+
+
+def resend_button(lang: str, record_id: int) -> dict[str, object]:
+    """The Resend button under a notice about a message that may not have arrived."""
+    return {
+        "inline_keyboard": [
+            [{"text": t(lang, "op.resend"), "callback_data": f"o:resend:{record_id}"}]
+        ]
+    }
+
+
+def failures_notice(failed: Sequence[Outgoing], lang: str) -> tuple[str, dict[str, object]]:
+    """Replies to clients outside tickets that may not have arrived or were refused."""
+    lines = [t(lang, "op.ui_failures_title")]
+    rows = []
+    for record in failed:
+        params = json.loads(record.params)
+        what = excerpt_of(record.method, params, "")
+        reason = (record.error or "").split(": ", 1)[-1]
+        lines.append(
+            t(lang, "op.ui_failure_line", chat=record.chat_id, excerpt=what, reason=reason)
+        )
+        if record.state == "unknown":
+            rows.append(
+                [
+                    {
+                        "text": f"{t(lang, 'op.resend')} → {record.chat_id}",
+                        "callback_data": f"o:resend:{record.id}",
+                    }
+                ]
+            )
+    markup: dict[str, object] = {"inline_keyboard": rows}
+    return "\n".join(lines), markup
 
 
 def ticket_line(ticket: Ticket, lang: str) -> str:

@@ -73,10 +73,47 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-def topic_name(*, marker: str, number: str, type_label: str, who: str, subject: str) -> str:
-    """The forum topic title: ``🔵 #1042 · Incident · ACME · subject``, within 128."""
+def topic_name(
+    *, marker: str, number: str, type_label: str, who: str, subject: str, assignee: str = ""
+) -> str:
+    """The forum topic title: ``🟡 #1042 · Incident · ACME → Olga · subject``, within 128.
+
+    The title carries what changes (the status colour, who works on it), so the header card
+    below it does not have to be redrawn for that.
+    """
     head = f"{marker} {number} · {type_label} · "
-    who = truncate(who, 40) if who else ""
+    who = truncate(one_line(who), 40) if who else ""
+    if assignee:
+        who = f"{who} → {truncate(one_line(assignee), 24)}" if who else f"→ {assignee}"
+    subject = one_line(subject)
     rest = f"{who} · {subject}" if who and subject else (who or subject)
     name = truncate(head + rest, TOPIC_NAME_LIMIT)
     return name.strip() or f"{marker} {number}"
+
+
+# Characters that would let a name break out of its line or turn the text around it:
+# controls, line and paragraph separators, and the bidirectional overrides and isolates.
+_INVISIBLE = {
+    *(chr(c) for c in range(0x00, 0x20)),
+    "\x7f",
+    *(chr(c) for c in range(0x80, 0xA0)),
+    "\u2028",
+    "\u2029",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    *(chr(c) for c in range(0x202A, 0x202F)),
+    *(chr(c) for c in range(0x2066, 0x206A)),
+}
+
+
+def one_line(text: str) -> str:
+    """A name or title as one plain line: line breaks and tabs become spaces, control and
+    bidi-override characters are dropped, runs of spaces are folded."""
+    out = []
+    for ch in text:
+        if ch in "\n\r\t\v\f\u2028\u2029":
+            out.append(" ")
+        elif ch not in _INVISIBLE:
+            out.append(ch)
+    return " ".join("".join(out).split())

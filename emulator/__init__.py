@@ -7,6 +7,11 @@ through :class:`BotApiEmulator` and read what every chat shows.
     await emu.start()
     bot = telegram.Bot(emu.token, base_url=f"{emu.api_url}/bot",
                        base_file_url=f"{emu.api_url}/file/bot")
+
+Telegram misbehaving (see "faults" below and :mod:`emulator.faults`): ``inject_error``
+(429 storms, 5xx), ``inject_delay``, ``refuse_connections``/``accept_connections``, ``hang``,
+``inject_lost_answer``, ``inject_late_answer``, ``hold``, ``repeat_update``/``redeliver``,
+``push_raw_update``, ``clear_faults``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .faults import HangWindow, Hold, unparseable_update
 from .html_entities import EntityParseError, parse_html, parse_markdown_v2, utf16_len
 from .state import ApiError, EmulatorState, UploadedFile, _is_service
 
@@ -25,11 +31,14 @@ __all__ = [
     "ApiError",
     "BotApiEmulator",
     "EntityParseError",
+    "HangWindow",
+    "Hold",
     "UploadedFile",
     "buttons",
     "parse_html",
     "parse_markdown_v2",
     "text_of",
+    "unparseable_update",
     "utf16_len",
 ]
 
@@ -80,11 +89,15 @@ class BotApiEmulator:
         from .server import EmulatorServer
 
         self.state.closing = False
+        self.state.shutdown_event = asyncio.Event()  # bound to this loop
         self._server = EmulatorServer(self)
         await self._server.start(host, port)
 
     async def stop(self) -> None:
+        """Stops serving: long polls return, requests parked by a fault are dropped, the
+        connections are closed and the requests in flight have ended when it returns."""
         self.state.closing = True
+        self.state.shutdown_event.set()
         self.state.changed()
         if self._server is not None:
             await self._server.stop()
@@ -161,6 +174,14 @@ class BotApiEmulator:
         times: int = 1,
         when: Callable[[JsonDict], bool] | None = None,
     ) -> None:
+        """Answer the next ``times`` requests of ``method`` (matching ``when(params)``) with
+        a Bot API error, without processing them: HTTP status ``error_code`` and the JSON
+        body ``{"ok": false, "error_code", "description", "parameters"?: {"retry_after"}}``.
+
+        A 429 storm: ``inject_error("sendMessage", 429, "Too Many Requests: retry after 5",
+        retry_after=5, times=50)`` (PTB: ``RetryAfter``). A 5xx: ``inject_error(m, 502,
+        "Bad Gateway")`` or ``500, "Internal Server Error"`` (PTB: ``NetworkError`` whose
+        message is the description and whose ``__cause__`` is ``None``)."""
         self.state.inject_error(
             method, error_code, description, retry_after=retry_after, times=times, when=when
         )
@@ -172,7 +193,152 @@ class BotApiEmulator:
         times: int = 1,
         when: Callable[[JsonDict], bool] | None = None,
     ) -> None:
+        """Wait ``seconds`` before processing the next ``times`` requests of ``method``
+        (processed even if the client gave up meanwhile; not if the emulator stops)."""
         self.state.inject_delay(method, seconds, times, when)
+
+    # ------------------------------------------------------------------ faults
+    #
+    # How each fault looks from python-telegram-bot (HTTPXRequest):
+    #   refused connection  -> NetworkError("httpx.ConnectError: ..."), __cause__ ConnectError
+    #   hang / late answer  -> TimedOut, __cause__ httpx.ReadTimeout (the client's read timeout)
+    #   lost answer, hold dropped, connection cut
+    #                       -> NetworkError("httpx.RemoteProtocolError: Server disconnected
+    #                          without sending a response."), __cause__ RemoteProtocolError
+    #   5xx inject_error    -> NetworkError("<description>"), no __cause__ (the JSON body
+    #                          parsed; a non-JSON body would chain a TelegramError)
+    #   429 inject_error    -> RetryAfter (retry_after from "parameters")
+
+    def refuse_connections(self, seconds: float | None = None) -> None:
+        """Telegram unreachable: stop listening and close every open connection now.
+
+        Keep-alive connections, long polls and requests parked by other faults end at once
+        (the clients see the server disconnect); new connections are refused, so the next
+        requests fail with ``httpx.ConnectError`` (PTB: ``NetworkError`` caused by it): the
+        request certainly never reached Telegram. After ``seconds`` (``None``: only on
+        :meth:`accept_connections` or :meth:`stop`) the emulator listens again on the same
+        host and port.
+        """
+        if self._server is None:
+            raise RuntimeError("emulator is not started")
+        self._server.refuse(seconds)
+        self.state.fault_log.append(("refuse", "", {"seconds": seconds}))
+
+    def accept_connections(self) -> None:
+        """Ends :meth:`refuse_connections`: listen again on the same host and port."""
+        if self._server is None:
+            raise RuntimeError("emulator is not started")
+        self._server.accept()
+
+    @property
+    def refusing(self) -> bool:
+        """Connections are being refused (:meth:`refuse_connections`)."""
+        return self._server is not None and self._server.refusing
+
+    def hang(
+        self,
+        seconds: float,
+        *,
+        methods: set[str] | None = None,
+        except_methods: Iterable[str] = ("getUpdates",),
+    ) -> HangWindow:
+        """A hanging outage for ``seconds`` from now.
+
+        Every request of ``methods`` (all methods if ``None``; names in any case) except
+        ``except_methods`` that arrives during the window is accepted and recorded in
+        :attr:`calls`, but never processed: it is held until the window ends, then its
+        connection is closed without an answer. A client with a shorter read timeout sees
+        ``TimedOut`` (its request certainly did nothing); a longer one sees the server
+        disconnect. getUpdates keeps working by default. Returns the window
+        (``window.end()`` ends it early; ``window.held`` counts the requests it caught).
+        """
+        return self.state.hang(seconds, methods=methods, except_methods=except_methods)
+
+    def inject_lost_answer(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        when: Callable[[JsonDict], bool] | None = None,
+    ) -> None:
+        """The next ``times`` successful requests of ``method`` (matching ``when(params)``)
+        are processed - the message is in the chat - but their connection is then closed
+        without an answer: the client sees a broken connection (PTB: ``NetworkError`` caused
+        by ``httpx.RemoteProtocolError``) and cannot know the message arrived. Requests that
+        fail (400, 429...) are answered normally and do not count."""
+        self.state.inject_lost_answer(method, times=times, when=when)
+
+    def inject_late_answer(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        when: Callable[[JsonDict], bool] | None = None,
+    ) -> None:
+        """The next ``times`` successful requests of ``method`` are processed at once, and
+        their answer is written only after ``seconds``. With ``seconds`` above the client's
+        read timeout the client gives up (PTB: ``TimedOut``) while the message did arrive.
+        Unlike :meth:`inject_delay` (which waits *before* processing), the effect is visible
+        in the chat at once."""
+        self.state.inject_late_answer(method, seconds, times=times, when=when)
+
+    def hold(
+        self,
+        method: str,
+        *,
+        when: Callable[[JsonDict], bool] | None = None,
+        timeout: float = 60.0,
+    ) -> Hold:
+        """Hold back the answer to the next successful request of ``method``.
+
+        The request is processed (the message is in the chat: Telegram accepted it) and its
+        answer waits for ``hold.release()``. ``await hold.arrived()`` /
+        ``await hold.wait_arrived(timeout)`` return (the result) once such a request was
+        processed: the moment to SIGKILL a bot "after Telegram accepted the send but before
+        the bot recorded it". If the client disconnects while held, or ``timeout`` seconds
+        pass, or the emulator stops, the connection is closed without an answer
+        (``hold.outcome == "dropped"``).
+        """
+        return self.state.hold(method, when=when, timeout=timeout)
+
+    def clear_faults(self) -> None:
+        """Back to a healthy Telegram: pending injections (errors, delays, lost and late
+        answers, unused holds) are forgotten, hang windows end (their requests are dropped),
+        held answers are released and connections are accepted again."""
+        self.state.clear_faults()
+        if self._server is not None and self._server.refusing:
+            self._server.accept()
+
+    @property
+    def fault_log(self) -> list[tuple[str, str, JsonDict]]:
+        """``(kind, method, params)`` of every fault applied so far: ``refuse``, ``hang``,
+        ``lost``, ``late``, ``hold`` (injected errors and delays are not listed)."""
+        return self.state.fault_log
+
+    def faults_snapshot(self) -> JsonDict:
+        """What is armed now (for the control API)."""
+        s = self.state
+        return {
+            "refusing": self.refusing,
+            "hangs": [
+                {"remaining": round(w.remaining(), 3), "held": w.held} for w in s.hangs if w.active
+            ],
+            "holds": [
+                {
+                    "hold_id": h.id,
+                    "method": h.method,
+                    "arrived": h.is_arrived,
+                    "outcome": h.outcome,
+                }
+                for h in s.holds.values()
+            ],
+            "injections": [
+                {"method": i.method, "kind": i.kind, "remaining": i.remaining}
+                for i in s.injections
+            ],
+            "log": [{"kind": k, "method": m} for k, m, _p in s.fault_log[-50:]],
+        }
 
     def enforce_limits(
         self,
@@ -403,6 +569,39 @@ class BotApiEmulator:
         """Enqueue a raw update (``update_id`` is added)."""
         return self.state.push_update(payload)
 
+    def push_raw_update(self, payload: JsonDict) -> JsonDict:
+        """Enqueue ``payload`` untouched and unvalidated, except for a fresh ``update_id``
+        (one in ``payload`` is replaced); delivered whatever ``allowed_updates`` says.
+        Returns the queued update.
+
+        For an update python-telegram-bot cannot parse, use :func:`unparseable_update`:
+        ``{"message": {"message_id": 1, "date": 0, "chat": {"id": chat_id}}}`` (a chat
+        without ``type``) makes ``telegram.Update.de_json`` raise ``TypeError`` with PTB
+        22.8. PTB's Updater then logs "Something went wrong processing the data received
+        from Telegram" and polls again with the same offset: the batch holding it, and so
+        every later update, is fetched again and again and never handled.
+        """
+        return self.state.push_raw_update(payload)
+
+    def repeat_update(self, update_id: int) -> JsonDict:
+        """Deliver the update ``update_id`` again, with the SAME ``update_id``.
+
+        As after a crash before the bot confirmed its offset, or a webhook retry. The
+        emulator keeps every queued update by id (the last 10,000). The copy goes ahead of
+        the pending updates and is delivered once even if the bot's offset already confirmed
+        that id; the next offset confirms it. Returns the queued copy.
+        """
+        return self.state.repeat_update(update_id)
+
+    def redeliver(self, update: JsonDict) -> JsonDict:
+        """Deliver ``update`` (a dict with its ``update_id``, e.g. from
+        :meth:`pending_updates` or ``push_update``) again, like :meth:`repeat_update`."""
+        return self.state.redeliver(update)
+
+    def delivery_count(self, update_id: int) -> int:
+        """How many getUpdates answers carried the update ``update_id``."""
+        return self.state.deliveries[update_id]
+
     # ------------------------------------------------------------------ reading
 
     def messages(
@@ -464,7 +663,29 @@ class BotApiEmulator:
 
     @property
     def calls(self) -> list[tuple[str, JsonDict]]:
+        """Bot API calls as (method, params), getUpdates excluded (see :attr:`polls`)."""
         return self.state.calls
+
+    @property
+    def polls(self) -> int:
+        """getUpdates requests received so far (including ones a fault held or dropped)."""
+        return self.state.polls
+
+    def polls_of(self, client: str | None) -> int:
+        """getUpdates requests of the client tagged ``client`` (its base URL is
+        ``{api_url}/_client/<client>/bot``); ``None``: untagged clients."""
+        return self.state.polls_by_client[client]
+
+    def calls_from(self, client: str | None) -> list[tuple[str, JsonDict]]:
+        """Bot API calls (getUpdates excluded) of the client tagged ``client``."""
+        return list(self.state.calls_by_client.get(client, []))
+
+    def client_url(self, client: str) -> str:
+        """The API root for a tagged client: use it where :attr:`api_url` would go (e.g. a
+        bot's TELEGRAM_API_URL) to tell two bot processes apart."""
+        if not client or "/" in client:
+            raise ValueError("a client tag is a non-empty word without '/'")
+        return f"{self.api_url}/_client/{client}"
 
     @property
     def errors(self) -> list[tuple[str, JsonDict, ApiError]]:

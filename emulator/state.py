@@ -14,11 +14,12 @@ import math
 import mimetypes
 import re
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .faults import AnswerFault, HangWindow, Hold, RequestDropped
 from .html_entities import EntityParseError, parse_text, utf16_len
 from .params import UploadedFile, normalize_params
 
@@ -30,6 +31,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 DEFAULT_ICON_COLOR = 7322096
+UPDATE_HISTORY = 10_000  # updates kept by id for repeat_update
 
 CONTENT_KEYS = (
     "text",
@@ -257,8 +259,13 @@ class Injection:
     method: str  # lower-case
     remaining: int
     error: ApiError | None = None
-    delay: float = 0.0
+    delay: float = 0.0  # "delay": before processing; "late": before answering
     when: Callable[[JsonDict], bool] | None = None
+    kind: str = "error"  # error | delay | lost | late | hold
+    hold: Hold | None = None
+
+
+ANSWER_FAULTS = ("lost", "late", "hold")
 
 
 @dataclass
@@ -335,6 +342,26 @@ class EmulatorState:
         self._poll_generation = 0
         self.listeners: list[Callable[[], None]] = []
         self.closing = False
+        # ---- fault injection (see emulator/faults.py)
+        # Set when the emulator stops: every request parked by a fault gives up.
+        self.shutdown_event = asyncio.Event()
+        self.hangs: list[HangWindow] = []
+        self.holds: dict[int, Hold] = {}
+        self._hold_ids = itertools.count(1)
+        # (kind, method, params) of every request a fault was applied to
+        self.fault_log: list[tuple[str, str, JsonDict]] = []
+        # every update ever queued, by id (bounded), for repeat_update
+        self.update_history: OrderedDict[int, JsonDict] = OrderedDict()
+        # update id -> how many getUpdates answers carried it
+        self.deliveries: Counter[int] = Counter()
+        self._forced: list[JsonDict] = []  # re-queued updates: delivered whatever the offset
+        self._raw_ids: set[int] = set()  # raw updates: delivered whatever allowed_updates says
+        # getUpdates requests received (emu.calls leaves them out), in all and by client tag
+        self.polls = 0
+        self.polls_by_client: Counter[str | None] = Counter()
+        self.last_poll: JsonDict | None = None
+        # Bot API calls by client tag (the ``/_client/<tag>/bot...`` URL prefix)
+        self.calls_by_client: dict[str | None, list[tuple[str, JsonDict]]] = {}
 
     # ------------------------------------------------------------------ notifications
 
@@ -463,8 +490,53 @@ class EmulatorState:
     def push_update(self, payload: JsonDict) -> JsonDict:
         update = {"update_id": next(self._update_ids), **payload}
         self.updates.append(update)
+        self._remember_update(update)
         self.changed()
         return update
+
+    def _remember_update(self, update: JsonDict) -> None:
+        history = self.update_history
+        history[update["update_id"]] = copy.deepcopy(update)
+        history.move_to_end(update["update_id"])
+        while len(history) > UPDATE_HISTORY:
+            history.popitem(last=False)
+
+    def push_raw_update(self, payload: JsonDict) -> JsonDict:
+        """Queue ``payload`` as it is, with a fresh ``update_id`` (any ``update_id`` in it is
+        replaced), delivered whatever ``allowed_updates`` the bot asked for."""
+        update = {"update_id": next(self._update_ids)}
+        update.update((k, v) for k, v in payload.items() if k != "update_id")
+        self._raw_ids.add(update["update_id"])
+        self.updates.append(update)
+        self._remember_update(update)
+        self.changed()
+        return update
+
+    def redeliver(self, update: JsonDict) -> JsonDict:
+        """Queue ``update`` again with its own ``update_id``, ahead of the pending ones; it is
+        delivered once even if the bot's offset already confirmed that id."""
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int):
+            raise ValueError("the update to redeliver has no integer update_id")
+        again = copy.deepcopy(update)
+        if update_id not in self.update_history:
+            self._remember_update(again)
+        head = 0
+        while head < len(self.updates) and any(self.updates[head] is f for f in self._forced):
+            head += 1
+        self.updates.insert(head, again)
+        self._forced.append(again)
+        self.changed()
+        return copy.deepcopy(again)
+
+    def repeat_update(self, update_id: int) -> JsonDict:
+        """Queue the update ``update_id`` again (see :meth:`redeliver`)."""
+        stored = self.update_history.get(update_id)
+        if stored is None:
+            raise KeyError(
+                f"update {update_id} is not in the history (the last {UPDATE_HISTORY} are kept)"
+            )
+        return self.redeliver(stored)
 
     def _new_file_id(self, kind: str) -> tuple[str, str]:
         n = next(self._file_counter)
@@ -871,7 +943,80 @@ class EmulatorState:
         times: int = 1,
         when: Callable[[JsonDict], bool] | None = None,
     ) -> None:
-        self.injections.append(Injection(method.lower(), times, delay=seconds, when=when))
+        self.injections.append(
+            Injection(method.lower(), times, delay=seconds, when=when, kind="delay")
+        )
+
+    def inject_lost_answer(
+        self, method: str, *, times: int = 1, when: Callable[[JsonDict], bool] | None = None
+    ) -> None:
+        self.injections.append(Injection(method.lower(), times, when=when, kind="lost"))
+
+    def inject_late_answer(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        when: Callable[[JsonDict], bool] | None = None,
+    ) -> None:
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        self.injections.append(
+            Injection(method.lower(), times, delay=seconds, when=when, kind="late")
+        )
+
+    def hold(
+        self,
+        method: str,
+        *,
+        when: Callable[[JsonDict], bool] | None = None,
+        timeout: float = 60.0,
+    ) -> Hold:
+        hold = Hold(next(self._hold_ids), method, timeout)
+        self.holds[hold.id] = hold
+        self.injections.append(Injection(method.lower(), 1, when=when, kind="hold", hold=hold))
+        return hold
+
+    def hang(
+        self,
+        seconds: float,
+        *,
+        methods: Iterable[str] | None = None,
+        except_methods: Iterable[str] = ("getUpdates",),
+    ) -> HangWindow:
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        window = HangWindow(seconds, methods, except_methods)
+        self.hangs = [w for w in self.hangs if w.active]
+        self.hangs.append(window)
+        return window
+
+    def _hang_for(self, method: str) -> HangWindow | None:
+        for window in self.hangs:
+            if window.active and window.matches(method):
+                return window
+        return None
+
+    def clear_faults(self) -> None:
+        """Forget every pending injection (errors, delays, lost/late answers, holds not yet
+        used), end the hang windows and release the held answers."""
+        self.injections.clear()
+        for window in self.hangs:
+            window.end()
+        self.hangs.clear()
+        for hold in self.holds.values():
+            hold.release()
+
+    async def pause(self, seconds: float) -> bool:
+        """Sleeps ``seconds``; ``False`` at once if the emulator stops meanwhile."""
+        if self.shutdown_event.is_set():
+            return False
+        try:
+            await asyncio.wait_for(self.shutdown_event.wait(), seconds)
+        except TimeoutError:
+            return True
+        return False
 
     def enforce_limits(
         self,
@@ -890,9 +1035,11 @@ class EmulatorState:
     def disable_limits(self) -> None:
         self.limits = None
 
-    def _take_injection(self, method: str, params: JsonDict, delay: bool) -> Injection | None:
+    def _take_injection(
+        self, method: str, params: JsonDict, kinds: tuple[str, ...]
+    ) -> Injection | None:
         for inj in self.injections:
-            if inj.method != method or (inj.delay > 0) != delay or inj.remaining <= 0:
+            if inj.method != method or inj.kind not in kinds or inj.remaining <= 0:
                 continue
             if inj.when is not None and not inj.when(params):
                 continue
@@ -947,7 +1094,35 @@ class EmulatorState:
         raw_params: JsonDict | None = None,
         files: dict[str, UploadedFile] | None = None,
     ) -> Any:
-        """Run one Bot API request. Returns the ``result`` or raises :class:`ApiError`."""
+        """Run one Bot API request. Returns the ``result`` or raises :class:`ApiError`.
+
+        Faults that live on the HTTP connection (hangs, lost, late and held answers) are left
+        to :meth:`call_http`; injected errors and delays apply here too.
+        """
+        result, _fault = await self._pipeline(method, raw_params, files, http=False)
+        return result
+
+    async def call_http(
+        self,
+        method: str,
+        raw_params: JsonDict | None = None,
+        files: dict[str, UploadedFile] | None = None,
+        *,
+        client: str | None = None,
+    ) -> tuple[Any, AnswerFault | None]:
+        """:meth:`call` for the HTTP layer: also returns what it must do instead of answering
+        at once (``None``: answer now). ``client`` tags the request (URL prefix)."""
+        return await self._pipeline(method, raw_params, files, http=True, client=client)
+
+    async def _pipeline(
+        self,
+        method: str,
+        raw_params: JsonDict | None,
+        files: dict[str, UploadedFile] | None,
+        *,
+        http: bool,
+        client: str | None = None,
+    ) -> tuple[Any, AnswerFault | None]:
         files = files or {}
         params = normalize_params(raw_params or {}, files)
         key = method.lower()
@@ -955,26 +1130,48 @@ class EmulatorState:
         if handler is None:
             raise ApiError(404, "Not Found")
         canonical = handler.__name__.removeprefix("m_")
-        if key != "getupdates":
+        if key == "getupdates":
+            self.polls += 1
+            self.polls_by_client[client] += 1
+            self.last_poll = params
+            self.changed()
+        else:
             self.calls.append((canonical, params))
+            self.calls_by_client.setdefault(client, []).append((canonical, params))
+        if http:
+            window = self._hang_for(key)
+            if window is not None:
+                window.held += 1
+                self.fault_log.append(("hang", canonical, params))
+                return None, AnswerFault("hang", window=window)
         try:
-            inj = self._take_injection(key, params, delay=True)
-            if inj is not None:
-                await asyncio.sleep(inj.delay)
-            inj = self._take_injection(key, params, delay=False)
+            inj = self._take_injection(key, params, ("delay",))
+            if inj is not None and not await self.pause(inj.delay):
+                raise RequestDropped(f"{canonical}: the emulator stopped")
+            inj = self._take_injection(key, params, ("error",))
             if inj is not None and inj.error is not None:
                 raise inj.error
             commit = self._check_limits(key, params)
             if key == "getupdates":
-                return await self.get_updates(params)
-            result = handler(self, params, files)
-            if commit is not None:
-                commit()
-            self._remember_html(key, params, result)
-            return result
+                result = await self.get_updates(params)
+            else:
+                result = handler(self, params, files)
+                if commit is not None:
+                    commit()
+                self._remember_html(key, params, result)
         except ApiError as err:
             self.errors.append((canonical, params, err))
             raise
+        if not http:
+            return result, None
+        inj = self._take_injection(key, params, ANSWER_FAULTS)
+        if inj is None or (inj.hold is not None and inj.hold.released):
+            return result, None
+        self.fault_log.append((inj.kind, canonical, params))
+        if inj.hold is not None:
+            inj.hold._arrive(params, result)
+            self.changed()
+        return result, AnswerFault(inj.kind, seconds=inj.delay, hold=inj.hold)
 
     def _remember_html(self, method: str, params: JsonDict, result: Any) -> None:
         """Keep the raw HTML the bot sent, for test-facing reads (``_html``)."""
@@ -1017,16 +1214,28 @@ class EmulatorState:
         self.changed()  # terminates an older long poll (409 like Telegram)
         if isinstance(offset, int) and offset != 0:
             if offset > 0:
-                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                self.updates = [
+                    u for u in self.updates if u["update_id"] >= offset or self._is_forced(u)
+                ]
             else:
                 self.updates = self.updates[offset:]
         deadline = time.monotonic() + float(timeout)
         while True:
             if self.allowed_updates:
                 allowed = set(self.allowed_updates)
-                self.updates = [u for u in self.updates if set(u) - {"update_id"} <= allowed]
+                self.updates = [
+                    u
+                    for u in self.updates
+                    if set(u) - {"update_id"} <= allowed or u["update_id"] in self._raw_ids
+                ]
+            self._forced = [f for f in self._forced if any(f is u for u in self.updates)]
             if self.updates or self.closing:
-                return copy.deepcopy(self.updates[:limit])
+                batch = self.updates[:limit]
+                for update in batch:
+                    self.deliveries[update["update_id"]] += 1
+                # delivered once: from now on the offset confirms a re-queued update
+                self._forced = [f for f in self._forced if not any(f is u for u in batch)]
+                return copy.deepcopy(batch)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
@@ -1041,6 +1250,9 @@ class EmulatorState:
                     "Conflict: terminated by other getUpdates request; make sure that only "
                     "one bot instance is running",
                 )
+
+    def _is_forced(self, update: JsonDict) -> bool:
+        return any(update is f for f in self._forced)
 
     # ------------------------------------------------------------------ user actions
 

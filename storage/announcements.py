@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, insert, literal, literal_column, select, up
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.broadcast import Progress, State
-from storage.models import Announcement, Client, Delivery
+from storage.models import Announcement, Client, Delivery, Outgoing
 
 LIVE = ("sending", "done")
 
@@ -394,3 +394,37 @@ async def cancel(session: AsyncSession, *, announcement_id: int) -> bool:
         .returning(Announcement.id)
     )
     return result.scalar_one_or_none() is not None
+
+
+# --- what the bot shows the admin: outgoing records of an announcement ----------------------
+
+
+async def last_record(session: AsyncSession, *, lane: str, purpose: str) -> Outgoing | None:
+    """The newest outgoing record of `purpose` in `lane` (an announcement's preview, say)."""
+    result = await session.execute(
+        select(Outgoing)
+        .where(Outgoing.lane == lane, Outgoing.purpose == purpose)
+        .order_by(Outgoing.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def pending_records(
+    session: AsyncSession,
+    *,
+    lane: str | None = None,
+    purpose: str | None = None,
+    coalesce_key: str | None = None,
+) -> list[int]:
+    """Ids of outgoing records that have not left yet (not claimed by a sender), by lane and
+    purpose, or by coalescing key."""
+    query = select(Outgoing.id).where(Outgoing.state == "pending")
+    if lane is not None:
+        query = query.where(Outgoing.lane == lane)
+    if purpose is not None:
+        query = query.where(Outgoing.purpose == purpose)
+    if coalesce_key is not None:
+        query = query.where(Outgoing.coalesce_key == coalesce_key)
+    result = await session.execute(query.order_by(Outgoing.id))
+    return [int(i) for i in result.scalars()]

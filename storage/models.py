@@ -68,8 +68,13 @@ class Client(Base):
 
     @property
     def display_name(self) -> str:
-        """First and last name as Telegram shows them."""
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or str(self.id)
+        """First and last name as Telegram shows them, on one line (a name cannot add lines
+        to an engineer's card or turn its text around)."""
+        from desk.text import one_line
+
+        return one_line(" ".join(p for p in (self.first_name, self.last_name) if p)) or str(
+            self.id
+        )
 
 
 class Counter(Base):
@@ -132,6 +137,15 @@ class Ticket(Base):
     sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sla_paused_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     manager_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the operator group shows now, so a redraw that changes nothing is not sent: the
+    # topic title, a digest of the header card, and whether the card is a media caption.
+    title_sent: Mapped[str | None] = mapped_column(String(128))
+    card_sent: Mapped[str | None] = mapped_column(String(64))
+    card_is_caption: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The "new tickets" message in the General topic that showed it while its topic waited.
+    preview_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The group message with the client's rating and comment, edited when the comment comes.
+    feedback_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class TicketMessage(Base):
@@ -151,6 +165,8 @@ class TicketMessage(Base):
     author_name: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16), default="text")
     text: Mapped[str] = mapped_column(Text, default="")
+    # The text or caption with its formatting, as Telegram HTML (for combined messages).
+    html: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     media_group_id: Mapped[str | None] = mapped_column(String(64))
     source_chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -159,6 +175,8 @@ class TicketMessage(Base):
     target_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # pending -> sent | failed (permanent, with error) | unknown (timed out: maybe sent).
     delivered: Mapped[str] = mapped_column(String(16), default="pending")
+    # The outgoing record that carries it (see Outgoing), once there is one.
+    outbox_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(300))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -208,6 +226,7 @@ class DraftItem(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     media_group_id: Mapped[str | None] = mapped_column(String(64))
 
@@ -337,3 +356,98 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(200))
     # The "new version" ticket the client asked for from this announcement, at most one.
     ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before its offset is confirmed and handled once.
+
+    ``state``: new → working → done | failed, or unparseable (the library could not read it;
+    the raw JSON stays for a person to look at). ``update_id`` is Telegram's own, so an update
+    delivered again (after a crash before the next getUpdates, or a retried webhook) meets its
+    first copy and is not handled twice. The handler marks it done in the same transaction as
+    its effect.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_state", "state", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(16), default="new")
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Outgoing(Base):
+    """One message (or edit, topic, reaction) the bot means to send: the durable record.
+
+    Written in the same transaction as the change that causes it, then sent by the
+    dispatcher (``bot/dispatcher.py``). Records of one ``lane`` (a private chat, one ticket's
+    thread in the operator group, ...) go out strictly in id order: a later one never
+    overtakes an earlier one that waits for a retry. ``state``: pending → sending → sent |
+    failed | unknown | dropped; see ``desk/delivery.py`` for what each failure leads to.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_queue", "state", "lane", "id"),
+        Index("ix_outbox_lane", "lane", "id"),
+        Index("ix_outbox_coalesce", "coalesce_key", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lane: Mapped[str] = mapped_column(String(48))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A Bot API method (sendMessage, copyMessage, ...) or one of the relay's own steps.
+    method: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    # What it is for: counted per kind, and it sets the order in a busy operator group.
+    purpose: Mapped[str] = mapped_column(String(16), default="reply")
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    # Cosmetic state (a topic title, a header card) keeps one pending record per key.
+    coalesce_key: Mapped[str | None] = mapped_column(String(64))
+    # resend (marked as a possible repeat) or report (tell a person, do not resend).
+    on_unknown: Mapped[str] = mapped_column(String(8), default="report")
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # JSON: the message ids it produced, and what became of the request.
+    result: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(String(300))
+    # Set once the person who must hear about a failure has a record telling them.
+    reported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Instance(Base):
+    """A running bot process, with a heartbeat: records it claimed are judged by it."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    host: Mapped[str] = mapped_column(String(100), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TicketPreview(Base):
+    """A ticket listed in a "new tickets" message in the General topic, so an engineer's
+    reply to that message can find it."""
+
+    __tablename__ = "ticket_previews"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )

@@ -130,6 +130,12 @@ async def get_ticket(session: AsyncSession, *, ticket_id: int) -> Ticket | None:
     return await session.get(Ticket, ticket_id)
 
 
+async def ticket_by_number(session: AsyncSession, *, number: int) -> Ticket | None:
+    """The ticket with this human number (``#1042``), or None."""
+    result = await session.execute(select(Ticket).where(Ticket.number == number))
+    return result.scalar_one_or_none()
+
+
 async def get_ticket_for_client(
     session: AsyncSession, *, ticket_id: int, client_id: int
 ) -> Ticket | None:
@@ -302,6 +308,21 @@ async def pending_album(session: AsyncSession, *, media_group_id: str) -> Sequen
     return rows.scalars().all()
 
 
+async def album_rows(
+    session: AsyncSession, *, ticket_id: int, media_group_id: str
+) -> Sequence[TicketMessage]:
+    """The stored messages of one album of a ticket, in order."""
+    rows = await session.execute(
+        select(TicketMessage)
+        .where(
+            TicketMessage.ticket_id == ticket_id,
+            TicketMessage.media_group_id == media_group_id,
+        )
+        .order_by(TicketMessage.id)
+    )
+    return rows.scalars().all()
+
+
 async def messages_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[TicketMessage]:
     """Messages with these row ids, in id order."""
     rows = await session.execute(
@@ -353,6 +374,7 @@ async def add_draft_item(
     text: str,
     file_id: str | None,
     media_group_id: str | None,
+    html: str | None = None,
 ) -> None:
     """Adds a message to the draft's description (idempotent per message)."""
     ins = _insert(session)(DraftItem).values(
@@ -360,10 +382,23 @@ async def add_draft_item(
         message_id=message_id,
         kind=kind,
         text=text,
+        html=html,
         file_id=file_id,
         media_group_id=media_group_id,
     )
     await session.execute(ins.on_conflict_do_nothing(index_elements=["client_id", "message_id"]))
+
+
+async def update_draft_item(
+    session: AsyncSession, *, client_id: int, message_id: int, text: str, html: str
+) -> bool:
+    """The client edited a message of the draft's description: keep the new text."""
+    result = await session.execute(
+        update(DraftItem)
+        .where(DraftItem.client_id == client_id, DraftItem.message_id == message_id)
+        .values(text=text, html=html)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def clear_draft_items(session: AsyncSession, *, client_id: int) -> None:

@@ -4,23 +4,32 @@ Composing is a short dialogue stored in the ``announcements`` row (so a restart 
 it): ``/announce`` → the message itself → the audience → an optional version → a preview
 of exactly what clients will get → Send / Cancel. Sending is the sender's job
 (``bot/broadcast.py``); here a press of Send only turns the preview into delivery rows.
+
+Every update is one unit of work (``Desk.unit``): the change to the row and the messages it
+causes are stored together and sent by the dispatcher. What the bot posts about one
+announcement (its questions, the preview, the progress message) shares one lane, so it
+arrives in the order written. The id of a question is recorded once it has been sent (the
+``announce_prompt`` effect), and so is the progress message's (``announce_progress``); until
+then no question is current, and a press that comes first waits a moment for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
 import re
+from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
 
 from bot import deadlines, relay, render
-from bot.broadcast import MEDIA_SENDERS, send_content
-from bot.context import Desk, DeskContext
+from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
+from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
 from bot.handlers.operator import find_ticket
+from bot.outbox import markup_json
 from bot.texts import Raw, t
 from desk.broadcast import in_audience, parse_version
 from desk.text import utf16_len
@@ -33,6 +42,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ORG_BUTTONS = 40
 CAPTION_LIMIT = 1024  # what a bot may send under a photo or file, after entity parsing
+
+# Purposes of the records this module writes (counted per kind by the dispatcher).
+PROMPT = "ann_prompt"  # a question to the admin, with buttons
+PREVIEW = "ann_preview"  # the announcement as clients will get it
+NOTICE = "ann_notice"  # anything else said about the announcement
+
+#: Pauses while a press waits for the id of the question it answers: the dispatcher records
+#: it right after Telegram took the message, so only a very quick press comes first.
+SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0)
 
 
 def _is_admin(desk: Desk, user_id: int | None) -> bool:
@@ -49,41 +67,77 @@ def _cancel_button(desk: Desk, announcement_id: int) -> InlineKeyboardButton:
     )
 
 
-async def _prompt(
-    context: DeskContext,
-    announcement_id: int,
+async def _post(
+    unit: Unit,
+    row: Announcement,
     text: str,
-    rows: list[list[InlineKeyboardButton]],
     *,
-    thread_id: int | None,
+    markup: InlineKeyboardMarkup | None = None,
+    after: Sequence[tuple[str, int]] = (),
+    reply_to: int | None = None,
+    purpose: str = NOTICE,
 ) -> None:
-    """Asks the admin the next question and remembers it, so its buttons can go later."""
-    desk = context.desk
-    rows = [*rows, [_cancel_button(desk, announcement_id)]]
-    sent = await context.bot.send_message(
+    """A message about the announcement into the admin's thread, in the announcement's lane."""
+    desk = unit.desk
+    await unit.out.send(
         desk.operator_chat_id,
-        text,
-        reply_markup=InlineKeyboardMarkup(rows),
-        message_thread_id=thread_id if desk.forum else None,
+        "sendMessage",
+        {
+            "text": text,
+            "parse_mode": "HTML",
+            "message_thread_id": row.thread_id if desk.forum else None,
+            "reply_markup": markup_json(markup),
+            "reply_parameters": (
+                {"message_id": reply_to, "allow_sending_without_reply": True}
+                if reply_to is not None
+                else None
+            ),
+        },
+        lane=admin_lane(row.id),
+        after=after,
+        purpose=purpose,
     )
-    await _change(desk, announcement_id, prompt_message_id=sent.message_id)
 
 
-async def _change(desk: Desk, announcement_id: int, **values: object) -> None:
-    """Writes the admin's answer (or the next step) on the announcement being composed."""
+async def _prompt(
+    unit: Unit, row: Announcement, text: str, rows: list[list[InlineKeyboardButton]]
+) -> None:
+    """Asks the admin the next question; its id is recorded when it has been sent, so its
+    buttons can go later. Until then no question is current."""
+    rows = [*rows, [_cancel_button(unit.desk, row.id)]]
+    row.prompt_message_id = None
+    await _post(
+        unit,
+        row,
+        text,
+        markup=InlineKeyboardMarkup(rows),
+        after=[("announce_prompt", row.id)],
+        purpose=PROMPT,
+    )
+
+
+async def _drop_prompt(unit: Unit, row: Announcement) -> None:
+    """The buttons of the question just answered go (harmless if Telegram refuses)."""
+    if row.prompt_message_id is not None:
+        await unit.out.drop_buttons(unit.desk.operator_chat_id, row.prompt_message_id)
+
+
+async def _read(desk: Desk, announcement_id: int) -> Announcement | None:
     async with desk.tx() as session:
-        await store.change(session, announcement_id=announcement_id, **values)
+        return await store.get(session, announcement_id=announcement_id)
 
 
-async def _drop_prompt(context: DeskContext, row: Announcement) -> None:
-    if row.prompt_message_id is None:
-        return
-    try:
-        await context.bot.edit_message_reply_markup(
-            context.desk.operator_chat_id, row.prompt_message_id, reply_markup=None
-        )
-    except TelegramError:
-        pass  # harmless: every press is checked against the current step
+async def _settled(desk: Desk, row: Announcement | None) -> Announcement | None:
+    """`row` once the question on its way has had its id recorded (or after a short wait).
+
+    Outside any unit of work: nothing is held open while waiting.
+    """
+    for pause in SETTLE_PAUSES:
+        if row is None or row.status != "composing" or row.prompt_message_id is not None:
+            return row
+        await asyncio.sleep(pause)
+        row = await _read(desk, row.id)
+    return row
 
 
 # --- /announce and the admin's messages ------------------------------------------------------
@@ -97,25 +151,24 @@ async def announce(update: Update, context: DeskContext) -> None:
     lang = desk.op_lang
     user = message.from_user
     if user is None or not _is_admin(desk, user.id):
-        await message.reply_text(t(lang, "admin_only"))
+        async with desk.unit() as unit:
+            await unit.out.answer(message, t(lang, "admin_only"))
         return
-    if await find_ticket(desk, message) is not None:
-        await message.reply_text(t(lang, "ann.not_in_ticket"))
-        return
-    async with desk.tx() as session:
+    in_ticket = await find_ticket(desk, message) is not None
+    async with desk.unit() as unit:
+        if in_ticket:
+            await unit.out.answer(message, t(lang, "ann.not_in_ticket"))
+            return
         row, previous = await store.start(
-            session, author_id=user.id, thread_id=_thread_of(message), now=desk.clock.now()
+            unit.session, author_id=user.id, thread_id=_thread_of(message), now=desk.clock.now()
         )
-        announcement_id = row.id
-    if previous is not None:
-        await _drop_prompt(context, previous)
-    await _prompt(
-        context,
-        announcement_id,
-        t(lang, "ann.ask_content", id=announcement_id),
-        [],
-        thread_id=_thread_of(message),
-    )
+        if previous is not None:
+            await _drop_prompt(unit, previous)
+        await _prompt(unit, row, t(lang, "ann.ask_content", id=row.id), [])
+
+
+class _Changed(Exception):
+    """The announcement moved on since the message was read: it answers nothing now."""
 
 
 async def capture(update: Update, context: DeskContext) -> bool:
@@ -142,11 +195,26 @@ async def capture(update: Update, context: DeskContext) -> bool:
         and reply.forum_topic_created is None
         and reply.message_id != row.prompt_message_id
     ):
+        if (
+            row.prompt_message_id is None
+            and reply.from_user is not None
+            and reply.from_user.is_bot
+        ):
+            row = await _settled(desk, row)  # a reply to the question just sent, perhaps
+        if row is None or reply.message_id != row.prompt_message_id:
+            return False
+    step = row.step
+    try:
+        async with desk.unit() as unit:
+            fresh = await store.get(unit.session, announcement_id=row.id)
+            if fresh is None or fresh.status != "composing" or fresh.step != step:
+                raise _Changed  # rolled back, the update unmarked: the group handler takes it
+            if step == "content":
+                await _take_content(unit, message, fresh)
+            else:
+                await _take_version(unit, message, fresh)
+    except _Changed:
         return False
-    if row.step == "content":
-        await _take_content(context, message, row)
-    else:
-        await _take_version(context, message, row)
     return True
 
 
@@ -160,89 +228,64 @@ def _content_of(message: Message) -> tuple[str, str, str | None] | None:
     return info.kind, message.caption_html if message.caption else "", info.file_id
 
 
-async def _take_content(context: DeskContext, message: Message, row: Announcement) -> None:
-    desk = context.desk
-    lang = desk.op_lang
+async def _take_content(unit: Unit, message: Message, row: Announcement) -> None:
+    lang = unit.desk.op_lang
     if message.media_group_id:
-        await message.reply_text(t(lang, "ann.no_albums"))
+        await unit.out.answer(message, t(lang, "ann.no_albums"))
         return
     content = _content_of(message)
     if content is None:
-        await message.reply_text(t(lang, "ann.unsupported"))
+        await unit.out.answer(message, t(lang, "ann.unsupported"))
         return
     kind, text_html, file_id = content
     if kind != "text" and utf16_len(message.caption or "") > CAPTION_LIMIT:
-        await message.reply_text(t(lang, "ann.caption_too_long"))
+        await unit.out.answer(message, t(lang, "ann.caption_too_long"))
         return
-    await _change(desk, row.id, kind=kind, text_html=text_html, file_id=file_id, step="audience")
-    await _drop_prompt(context, row)
-    await _ask_audience(context, row.id, row.thread_id)
+    row.kind, row.text_html, row.file_id, row.step = kind, text_html, file_id, "audience"
+    await _drop_prompt(unit, row)
+    await _ask_audience(unit, row)
 
 
-async def _ask_audience(context: DeskContext, announcement_id: int, thread_id: int | None) -> None:
-    desk = context.desk
-    lang = desk.op_lang
-    async with desk.tx() as session:
-        everyone = await store.audience_size(session, audience="all", orgs=[])
-        orgs = await store.organizations_with_subscribers(session)
+async def _ask_audience(unit: Unit, row: Announcement) -> None:
+    lang = unit.desk.op_lang
+    everyone = await store.audience_size(unit.session, audience="all", orgs=[])
+    orgs = await store.organizations_with_subscribers(unit.session)
     rows = [
-        [
-            InlineKeyboardButton(
-                t(lang, "ann.all", count=everyone), callback_data=f"a:all:{announcement_id}"
-            )
-        ]
+        [InlineKeyboardButton(t(lang, "ann.all", count=everyone), callback_data=f"a:all:{row.id}")]
     ]
     if orgs:
         rows.append(
-            [
-                InlineKeyboardButton(
-                    t(lang, "ann.choose_orgs"), callback_data=f"a:orgs:{announcement_id}"
-                )
-            ]
+            [InlineKeyboardButton(t(lang, "ann.choose_orgs"), callback_data=f"a:orgs:{row.id}")]
         )
-    await _prompt(context, announcement_id, t(lang, "ann.ask_audience"), rows, thread_id=thread_id)
+    await _prompt(unit, row, t(lang, "ann.ask_audience"), rows)
 
 
-async def _take_version(context: DeskContext, message: Message, row: Announcement) -> None:
-    desk = context.desk
+async def _take_version(unit: Unit, message: Message, row: Announcement) -> None:
     version = parse_version(message.text or "")
     if version is None:
-        await message.reply_text(t(desk.op_lang, "ann.bad_version"))
+        await unit.out.answer(message, t(unit.desk.op_lang, "ann.bad_version"))
         return
-    await _change(desk, row.id, version=version, step="preview")
-    await _drop_prompt(context, row)
-    await _preview(context, row.id)
+    row.version, row.step = version, "preview"
+    await _drop_prompt(unit, row)
+    await _preview(unit, row)
 
 
-async def _preview(context: DeskContext, announcement_id: int) -> None:
-    """Shows exactly what clients will get, then the count and Send / Start over / Cancel."""
-    desk = context.desk
+async def _preview(unit: Unit, row: Announcement) -> None:
+    """Shows exactly what clients will get, then the count and Send / Start over / Cancel.
+
+    Both go in the announcement's lane, the preview first: if Telegram refuses the preview,
+    Send finds it so (see :func:`_launch`), since what it will not take for the preview it
+    will not take for clients either.
+    """
+    desk = unit.desk
     lang = desk.op_lang
-    async with desk.tx() as session:
-        row = await store.get(session, announcement_id=announcement_id)
-        assert row is not None
-        orgs = store.organizations(row)
-        count = await store.audience_size(session, audience=row.audience, orgs=orgs)
-    thread = row.thread_id if desk.forum else None
-    try:
-        await send_content(
-            context.bot,
-            row,
-            desk.operator_chat_id,
-            desk.settings.default_language,
-            message_thread_id=thread,
-        )
-    except BadRequest as exc:
-        # What Telegram will not take for the preview it will not take for clients either.
-        await _change(desk, announcement_id, step="content")
-        await _prompt(
-            context,
-            announcement_id,
-            t(lang, "ann.preview_failed", reason=exc.message),
-            [],
-            thread_id=row.thread_id,
-        )
-        return
+    orgs = store.organizations(row)
+    count = await store.audience_size(unit.session, audience=row.audience, orgs=orgs)
+    method, params = content_request(row, desk.settings.default_language)
+    params["message_thread_id"] = row.thread_id if desk.forum else None
+    await unit.out.send(
+        desk.operator_chat_id, method, params, lane=admin_lane(row.id), purpose=PREVIEW
+    )
     audience = (
         t(lang, "ann.audience_all")
         if row.audience == "all"
@@ -259,7 +302,7 @@ async def _preview(context: DeskContext, announcement_id: int) -> None:
         [InlineKeyboardButton(t(lang, "ann.send", count=count), callback_data=f"a:go:{row.id}")],
         [InlineKeyboardButton(t(lang, "ann.restart"), callback_data=f"a:re:{row.id}")],
     ]
-    await _prompt(context, row.id, text, buttons, thread_id=row.thread_id)
+    await _prompt(unit, row, text, buttons)
 
 
 # --- the admin's buttons ---------------------------------------------------------------------
@@ -274,125 +317,108 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     message = query.message
     assert message is not None  # pressed in the operator group: see bot/app.py
     if not _is_admin(desk, query.from_user.id):
-        await answer(query, t(lang, "admin_only"), alert=True)
+        answer(desk, query, t(lang, "admin_only"), alert=True)
         return
     parsed = parse_press(query.data)
     if parsed is None:
-        await answer(query)
+        answer(desk, query)
         return
     action, numbers = parsed
     announcement_id = numbers[0]
     if action == "ru":
-        await _resend_unknown(context, query, announcement_id)
+        await _resend_unknown(desk, query, announcement_id)
         return
-    async with desk.tx() as session:
-        row = await store.get(session, announcement_id=announcement_id)
-    if row is None or row.status != "composing" or row.prompt_message_id != message.message_id:
-        await answer(query, t(lang, "ann.stale"))
-        await drop_buttons(query)
-        return
-    if action == "x":
-        async with desk.tx() as session:
-            if not await store.cancel(session, announcement_id=announcement_id):
-                await answer(query, t(lang, "ann.stale"))
+    await _settled(desk, await _read(desk, announcement_id))
+    launched = False
+    async with desk.unit() as unit:
+        row = await store.get(unit.session, announcement_id=announcement_id)
+        if row is None or row.status != "composing" or row.prompt_message_id != message.message_id:
+            answer(desk, query, t(lang, "ann.stale"))
+            if row is None or row.status != "composing" or row.prompt_message_id is not None:
+                # Not the current question; while that one's id is still unknown, this may
+                # be it, and its buttons stay.
+                await drop_buttons(unit.out, query)
+            return
+        if action == "x":
+            if not await store.cancel(unit.session, announcement_id=announcement_id):
+                answer(desk, query, t(lang, "ann.stale"))
                 return
-        await answer(query)
-        await drop_buttons(query)
-        await context.bot.send_message(
-            desk.operator_chat_id,
-            t(lang, "ann.cancelled", id=announcement_id),
-            message_thread_id=row.thread_id if desk.forum else None,
-        )
-    elif action == "all" and row.step == "audience":
-        await _set_audience(context, query, row, "all", [])
-    elif action == "orgs" and row.step == "audience":
-        await answer(query)
-        await _show_orgs(context, query, row, chosen=[], fresh_choices=True)
-    elif action == "org" and row.step == "orgs" and len(numbers) == 2:
-        choices = store.org_choices(row)
-        index = numbers[1]
-        if not 0 <= index < len(choices):
-            await answer(query)
-            return
-        chosen = store.organizations(row)
-        name = choices[index]
-        chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
-        await answer(query)
-        await _show_orgs(context, query, row, chosen=chosen, fresh_choices=False)
-    elif action == "ok" and row.step == "orgs":
-        chosen = store.organizations(row)
-        if not chosen:
-            await answer(query, t(lang, "ann.pick_one"), alert=True)
-            return
-        await _set_audience(context, query, row, "orgs", chosen)
-    elif action == "nov" and row.step == "version":
-        await _change(desk, announcement_id, version=None, step="preview")
-        await answer(query)
-        await drop_buttons(query)
-        await _preview(context, announcement_id)
-    elif action == "re" and row.step == "preview":
-        await _change(
-            desk, announcement_id, step="content", version=None, audience="all", organizations="[]"
-        )
-        await answer(query)
-        await drop_buttons(query)
-        await _prompt(
-            context,
-            announcement_id,
-            t(lang, "ann.ask_content", id=announcement_id),
-            [],
-            thread_id=row.thread_id,
-        )
-    elif action == "go" and row.step == "preview":
-        await _launch(context, query, row)
-    else:
-        await answer(query, t(lang, "ann.stale"))
+            answer(desk, query)
+            await _drop_prompt(unit, row)
+            await _post(unit, row, t(lang, "ann.cancelled", id=announcement_id))
+        elif action == "all" and row.step == "audience":
+            await _set_audience(unit, query, row, "all", [])
+        elif action == "orgs" and row.step == "audience":
+            answer(desk, query)
+            await _show_orgs(unit, message.message_id, row, chosen=[], fresh_choices=True)
+        elif action == "org" and row.step == "orgs" and len(numbers) == 2:
+            choices = store.org_choices(row)
+            index = numbers[1]
+            answer(desk, query)
+            if not 0 <= index < len(choices):
+                return
+            chosen = store.organizations(row)
+            name = choices[index]
+            chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
+            await _show_orgs(unit, message.message_id, row, chosen=chosen, fresh_choices=False)
+        elif action == "ok" and row.step == "orgs":
+            chosen = store.organizations(row)
+            if not chosen:
+                answer(desk, query, t(lang, "ann.pick_one"), alert=True)
+                return
+            await _set_audience(unit, query, row, "orgs", chosen)
+        elif action == "nov" and row.step == "version":
+            row.version, row.step = None, "preview"
+            answer(desk, query)
+            await _drop_prompt(unit, row)
+            await _preview(unit, row)
+        elif action == "re" and row.step == "preview":
+            row.step, row.version, row.audience, row.organizations = "content", None, "all", "[]"
+            answer(desk, query)
+            await _drop_prompt(unit, row)
+            await _prompt(unit, row, t(lang, "ann.ask_content", id=announcement_id), [])
+        elif action == "go" and row.step == "preview":
+            launched = await _launch(unit, query, row)
+        else:
+            answer(desk, query, t(lang, "ann.stale"))
+    if launched and desk.broadcaster is not None:
+        desk.broadcaster.poke()
 
 
 async def _set_audience(
-    context: DeskContext, query: CallbackQuery, row: Announcement, audience: str, orgs: list[str]
+    unit: Unit, query: CallbackQuery, row: Announcement, audience: str, orgs: list[str]
 ) -> None:
-    desk = context.desk
-    lang = desk.op_lang
-    await _change(
-        desk,
-        row.id,
-        audience=audience,
-        organizations=json.dumps(orgs, ensure_ascii=False),
-        step="version",
-    )
-    await answer(query)
-    await drop_buttons(query)
+    lang = unit.desk.op_lang
+    row.audience = audience
+    row.organizations = json.dumps(orgs, ensure_ascii=False)
+    row.step = "version"
+    answer(unit.desk, query)
+    await _drop_prompt(unit, row)
     await _prompt(
-        context,
-        row.id,
+        unit,
+        row,
         t(lang, "ann.ask_version"),
         [[InlineKeyboardButton(t(lang, "ann.no_version"), callback_data=f"a:nov:{row.id}")]],
-        thread_id=row.thread_id,
     )
 
 
 async def _show_orgs(
-    context: DeskContext,
-    query: CallbackQuery,
+    unit: Unit,
+    message_id: int,
     row: Announcement,
     *,
     chosen: list[str],
     fresh_choices: bool,
 ) -> None:
-    """The organizations as toggles; the list is stored so a pressed index means what was shown."""
-    desk = context.desk
+    """The organizations as toggles, in place of the question's buttons; the list is stored
+    so a pressed index means what was shown."""
+    desk = unit.desk
     lang = desk.op_lang
-    async with desk.tx() as session:
-        counts = dict(await store.organizations_with_subscribers(session))
-        choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(row)
-        await store.change(
-            session,
-            announcement_id=row.id,
-            org_choices=json.dumps(choices, ensure_ascii=False),
-            organizations=json.dumps(chosen, ensure_ascii=False),
-            step="orgs",
-        )
+    counts = dict(await store.organizations_with_subscribers(unit.session))
+    choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(row)
+    row.org_choices = json.dumps(choices, ensure_ascii=False)
+    row.organizations = json.dumps(chosen, ensure_ascii=False)
+    row.step = "orgs"
     rows = [
         [
             InlineKeyboardButton(
@@ -410,60 +436,57 @@ async def _show_orgs(
         ]
     )
     rows.append([_cancel_button(desk, row.id)])
-    try:
-        await query.edit_message_text(
-            t(lang, "ann.ask_orgs"), reply_markup=InlineKeyboardMarkup(rows)
-        )
-    except TelegramError as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    # Edits of one message keep their order: the last press is what stays shown.
+    await unit.out.edit_group(
+        message_id, t(lang, "ann.ask_orgs"), markup=InlineKeyboardMarkup(rows)
+    )
 
 
-async def _launch(context: DeskContext, query: CallbackQuery, row: Announcement) -> None:
-    """Send: the progress message first, then one delivery row per recipient recorded with
-    it in one transaction (so the sender always has a message to report in), then the sender
-    is woken."""
-    desk = context.desk
+async def _launch(unit: Unit, query: CallbackQuery, row: Announcement) -> bool:
+    """Send: one delivery row per recipient, and the progress message that reports on them,
+    in one transaction (the sender edits that message once its id is recorded). True when
+    there is something for the sender to do."""
+    desk = unit.desk
     lang = desk.op_lang
     message = query.message
     assert isinstance(message, Message)
-    await answer(query)
-    progress = await message.reply_text(t(lang, "ann.preparing", id=row.id))
-    async with desk.tx() as session:
-        total = await store.launch(
-            session,
-            announcement_id=row.id,
-            now=desk.clock.now(),
-            progress_message_id=progress.message_id,
-        )
-        if total == 0:
-            await store.change(
-                session, announcement_id=row.id, status="done", finished_at=desk.clock.now()
-            )
+    preview = await store.last_record(unit.session, lane=admin_lane(row.id), purpose=PREVIEW)
+    if preview is not None and preview.state == "failed":
+        # Telegram refused the preview: it would refuse every client's copy too.
+        reason = (preview.error or "?").split(": ", 1)[-1]
+        row.step = "content"
+        answer(desk, query)
+        await _drop_prompt(unit, row)
+        await _prompt(unit, row, t(lang, "ann.preview_failed", reason=reason), [])
+        return False
+    now = desk.clock.now()
+    total = await store.launch(unit.session, announcement_id=row.id, now=now)
     if total is None:  # a second press: the first one sends
-        try:
-            await progress.delete()
-        except TelegramError:
-            pass
-        return
-    await drop_buttons(query)
-    key = "ann.nobody" if total == 0 else "ann.started"
-    try:
-        await progress.edit_text(t(lang, key, id=row.id, total=total))
-    except TelegramError as exc:
-        logger.warning("could not show announcement %s's start: %s", row.id, exc)
-    if total and desk.broadcaster is not None:
-        desk.broadcaster.poke()
+        answer(desk, query, t(lang, "ann.stale"))
+        return False
+    if total == 0:
+        await store.change(unit.session, announcement_id=row.id, status="done", finished_at=now)
+    answer(desk, query)
+    await drop_buttons(unit.out, query)
+    if total:
+        await _post(
+            unit,
+            row,
+            t(lang, "ann.started", id=row.id, total=total),
+            reply_to=message.message_id,
+            after=[("announce_progress", row.id)],
+            purpose=PROGRESS,
+        )
+    else:
+        await _post(unit, row, t(lang, "ann.nobody", id=row.id), reply_to=message.message_id)
+    return bool(total)
 
 
-async def _resend_unknown(
-    context: DeskContext, query: CallbackQuery, announcement_id: int
-) -> None:
+async def _resend_unknown(desk: Desk, query: CallbackQuery, announcement_id: int) -> None:
     """The summary's button: rows of unknown outcome go out again, by the admin's choice."""
-    desk = context.desk
     message = query.message
-    async with desk.tx() as session:
-        row = await store.get(session, announcement_id=announcement_id)
+    async with desk.unit() as unit:
+        row = await store.get(unit.session, announcement_id=announcement_id)
         if (
             row is None
             or row.status != "done"
@@ -472,18 +495,30 @@ async def _resend_unknown(
         ):
             count = 0
         else:
-            count = await store.resend_unknown(session, announcement_id=announcement_id)
-    if not count:
-        await answer(query, t(desk.op_lang, "ann.stale"))
-        await drop_buttons(query)
-        return
-    await answer(query, t(desk.op_lang, "ann.resending", count=count))
-    await drop_buttons(query)
+            count = await store.resend_unknown(unit.session, announcement_id=announcement_id)
+        if not count:
+            answer(desk, query, t(desk.op_lang, "ann.stale"))
+            await drop_buttons(unit.out, query)
+            return
+        assert message is not None
+        answer(desk, query, t(desk.op_lang, "ann.resending", count=count))
+        # In the lane of the progress message's edits: it never overtakes the next summary.
+        await unit.out.send(
+            desk.operator_chat_id,
+            "editMessageReplyMarkup",
+            {"message_id": message.message_id, "_optional": True},
+            lane=f"k:{progress_key(announcement_id)}",
+            purpose="buttons",
+        )
     if desk.broadcaster is not None:
         desk.broadcaster.poke()
 
 
 # --- clients ---------------------------------------------------------------------------------
+
+
+class _AlreadyTaken(Exception):
+    """Another press linked a ticket first: this transaction is rolled back."""
 
 
 async def request_version(update: Update, context: DeskContext) -> None:
@@ -494,24 +529,23 @@ async def request_version(update: Update, context: DeskContext) -> None:
         return
     client, query = press.client, press.query
     lang = client.language
-    async with desk.tx() as session:
-        row = await store.get(session, announcement_id=press.numbers[0])
-        delivery = (
-            await store.delivery_for(session, announcement_id=row.id, client_id=client.id)
-            if row is not None
-            else None
-        )
-    # Only a recipient may ask, and only for an announcement that carries a version.
-    if row is None or delivery is None or not row.version:
-        await answer(query, t(lang, "tickets.not_found"), alert=True)
-        return
-    if delivery.ticket_id is not None:
-        await _already_requested(desk, query, lang, delivery.ticket_id)
-        return
-    now = desk.clock.now()
-    description = t(lang, "ann.version_description", version=row.version, id=row.id)
     try:
-        async with desk.tx() as session:
+        async with desk.unit() as unit:
+            session = unit.session
+            row = await store.get(session, announcement_id=press.numbers[0])
+            delivery = (
+                await store.delivery_for(session, announcement_id=row.id, client_id=client.id)
+                if row is not None
+                else None
+            )
+            # Only a recipient may ask, and only for an announcement that carries a version.
+            if row is None or delivery is None or not row.version:
+                answer(desk, query, t(lang, "tickets.not_found"), alert=True)
+                return
+            if delivery.ticket_id is not None:
+                await _already_requested(unit, query, lang, delivery.ticket_id)
+                return
+            description = t(lang, "ann.version_description", version=row.version, id=row.id)
             ticket = await repo.create_ticket(
                 session,
                 client_id=client.id,
@@ -521,7 +555,7 @@ async def request_version(update: Update, context: DeskContext) -> None:
                 subject=html.unescape(t(lang, "ann.version_subject", version=row.version)),
                 description=html.unescape(description),
                 operator_chat_id=desk.operator_chat_id,
-                now=now,
+                now=desk.clock.now(),
             )
             deadlines.plan(ticket, desk.calendar, desk.settings.sla_table)
             if not await store.take_version_request(
@@ -532,46 +566,40 @@ async def request_version(update: Update, context: DeskContext) -> None:
             assert fresh is not None
             fresh.active_ticket_id = ticket.id
             fresh.shown_ticket_id = ticket.id
-            number = ticket.number
-            ticket_id = ticket.id
+            answer(desk, query)
+            await unit.out.message(
+                client.id,
+                t(
+                    lang,
+                    "ann.version_registered",
+                    number=format_number(ticket.number),
+                    type=render.type_label(lang, TicketType.NEW_VERSION.value),
+                    version=row.version,
+                ),
+                ticket_id=ticket.id,
+            )
+            # The ticket's first appearance for engineers, then what it is about.
+            await unit.out.open_thread(ticket.id, [])
+            await unit.out.notice(
+                ticket.id, t(desk.op_lang, "ann.version_topic", version=row.version, id=row.id)
+            )
     except _AlreadyTaken:
-        async with desk.tx() as session:
-            again = await store.delivery_for(session, announcement_id=row.id, client_id=client.id)
-        await _already_requested(desk, query, lang, again.ticket_id if again else None)
-        return
-    await answer(query)
-    await context.bot.send_message(
-        client.id,
-        t(
-            lang,
-            "ann.version_registered",
-            number=format_number(number),
-            type=render.type_label(lang, TicketType.NEW_VERSION.value),
-            version=row.version,
-        ),
-    )
-    await relay.post_to_thread(
-        context.bot,
-        desk,
-        ticket_id,
-        t(desk.op_lang, "ann.version_topic", version=row.version, id=row.id),
-    )
-
-
-class _AlreadyTaken(Exception):
-    """Another press linked a ticket first: this transaction is rolled back."""
+        async with desk.unit() as unit:
+            again = await store.delivery_for(
+                unit.session, announcement_id=press.numbers[0], client_id=client.id
+            )
+            await _already_requested(unit, query, lang, again.ticket_id if again else None)
 
 
 async def _already_requested(
-    desk: Desk, query: CallbackQuery, lang: str, ticket_id: int | None
+    unit: Unit, query: CallbackQuery, lang: str, ticket_id: int | None
 ) -> None:
     number = None
     if ticket_id is not None:
-        async with desk.tx() as session:
-            ticket = await repo.get_ticket(session, ticket_id=ticket_id)
+        ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
         number = ticket.number if ticket is not None else None
     text = t(lang, "ann.version_already", number=format_number(number) if number else "")
-    await answer(query, text, alert=True)
+    answer(unit.desk, query, text, alert=True)
 
 
 TAG = re.compile(r"<[^>]+>")
@@ -590,37 +618,36 @@ async def news(update: Update, context: DeskContext) -> None:
     desk = context.desk
     client = await touch_client(update, desk)
     lang = client.language
-    async with desk.tx() as session:
-        rows = await store.latest(session, limit=desk.settings.news_items * 4)
     zone = desk.settings.zone
-    items = [
-        row
-        for row in rows
-        if in_audience(row.audience, store.organizations(row), client.organization)
-    ][: desk.settings.news_items]
-    parts = [t(lang, "news.title")]
-    if not items:
-        parts.append(t(lang, "news.none"))
-    for row in items:
-        when = (row.started_at or row.created_at).astimezone(zone).strftime("%d.%m.%Y")
-        head = (
-            t(lang, "news.item_version", date=when, version=row.version)
-            if row.version
-            else t(lang, "news.item", date=when)
-        )
-        body = _excerpt(row.text_html, limit=2800 // len(items)) or t(
-            lang, f"news.kind_{row.kind}"
-        )
-        parts.append(f"{head}\n{body}")
-    featured = [a for a in desk.kb.articles if a.featured]
-    featured.sort(key=lambda a: (a.lang != lang, a.title))
-    featured = featured[:6]
-    buttons: list[list[InlineKeyboardButton]] = []
-    if featured:
-        parts.append(t(lang, "news.featured"))
-        async with desk.tx() as session:
+    async with desk.unit() as unit:
+        rows = await store.latest(unit.session, limit=desk.settings.news_items * 4)
+        items = [
+            row
+            for row in rows
+            if in_audience(row.audience, store.organizations(row), client.organization)
+        ][: desk.settings.news_items]
+        parts = [t(lang, "news.title")]
+        if not items:
+            parts.append(t(lang, "news.none"))
+        for row in items:
+            when = (row.started_at or row.created_at).astimezone(zone).strftime("%d.%m.%Y")
+            head = (
+                t(lang, "news.item_version", date=when, version=row.version)
+                if row.version
+                else t(lang, "news.item", date=when)
+            )
+            body = _excerpt(row.text_html, limit=2800 // len(items)) or t(
+                lang, f"news.kind_{row.kind}"
+            )
+            parts.append(f"{head}\n{body}")
+        featured = [a for a in desk.kb.articles if a.featured]
+        featured.sort(key=lambda a: (a.lang != lang, a.title))
+        featured = featured[:6]
+        buttons: list[list[InlineKeyboardButton]] = []
+        if featured:
+            parts.append(t(lang, "news.featured"))
             search = await repo.record_search(
-                session,
+                unit.session,
                 client_id=client.id,
                 query="/news",
                 message_id=None,
@@ -629,15 +656,15 @@ async def news(update: Update, context: DeskContext) -> None:
                 source="news",
                 now=desk.clock.now(),
             )
-        buttons = [
-            [InlineKeyboardButton(f"📄 {a.title}"[:60], callback_data=f"k:o:{search.id}:{n}")]
-            for n, a in enumerate(featured)
-        ]
-    parts.append(
-        t(lang, "news.subscribed_hint" if client.subscribed else "news.unsubscribed_hint")
-    )
-    await context.bot.send_message(
-        client.id,
-        Raw("\n\n".join(parts)),
-        reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
-    )
+            buttons = [
+                [InlineKeyboardButton(f"📄 {a.title}"[:60], callback_data=f"k:o:{search.id}:{n}")]
+                for n, a in enumerate(featured)
+            ]
+        parts.append(
+            t(lang, "news.subscribed_hint" if client.subscribed else "news.unsubscribed_hint")
+        )
+        await unit.out.message(
+            client.id,
+            "\n\n".join(parts),
+            markup=InlineKeyboardMarkup(buttons) if buttons else None,
+        )

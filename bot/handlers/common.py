@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
-from bot import relay
-from bot.context import Desk, DeskContext
+from bot.context import Desk
+from bot.outbox import Out
 from desk.language import pick_language
 from storage import repo
 from storage.models import Client, Ticket
@@ -42,48 +42,38 @@ async def touch_client(update: Update, desk: Desk) -> Client:
     return client
 
 
-async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
-    """Answers a callback query; an expired query is not worth failing the update for."""
-    try:
-        await query.answer(text, show_alert=alert)
-    except BadRequest as exc:
-        logger.info("callback answer failed: %s", exc)
+def answer(
+    desk: Desk, query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answers a button press (stops its spinner, or shows `text`). Not a message: it is sent
+    beside the handler, and an expired or failed answer costs nothing but a log line."""
+
+    async def send() -> None:
+        try:
+            await query.answer(text, show_alert=alert, read_timeout=5, write_timeout=5)
+        except TelegramError as exc:
+            logger.info("callback answer failed: %s", exc)
+
+    desk.spawn(send())
 
 
-async def edit_or_send(query: CallbackQuery, text: str, reply_markup: object = None) -> None:
-    """Replaces the text of the message under the pressed button, or sends a new one."""
+async def edit_or_send(
+    out: Out, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replaces the text of the message under the pressed button (a new message if Telegram
+    cannot edit it)."""
     message = query.message
-    try:
-        await query.edit_message_text(text, reply_markup=reply_markup)  # type: ignore[arg-type]
-    except BadRequest as exc:
-        if "not modified" in exc.message.lower():
-            return
-        if message is None:
-            raise
-        await message.get_bot().send_message(message.chat.id, text, reply_markup=reply_markup)  # type: ignore[arg-type]
-    except TelegramError:
-        raise
-
-
-def schedule_album(context: DeskContext, media_group_id: str) -> None:
-    """Copies an album once all its parts have arrived (one job per album)."""
-    job_queue = context.job_queue
-    assert job_queue is not None
-    name = f"album:{media_group_id}"
-    if job_queue.get_jobs_by_name(name):
+    if message is None:
+        await out.message(query.from_user.id, text, markup=markup)
         return
-    job_queue.run_once(
-        _flush_album,  # type: ignore[arg-type]
-        context.desk.settings.album_wait,
-        name=name,
-        data=media_group_id,
-    )
+    await out.edit(message.chat.id, message.message_id, text, markup=markup)
 
 
-async def _flush_album(context: DeskContext) -> None:
-    """Delivers a collected album."""
-    assert context.job is not None
-    await relay.deliver_pending(context.bot, context.desk, media_group_id=str(context.job.data))
+async def drop_buttons(out: Out, query: CallbackQuery) -> None:
+    """Removes the buttons under the pressed message; if Telegram refuses, they stay, which is
+    harmless: every press is checked against the current state anyway."""
+    if query.message is not None:
+        await out.drop_buttons(query.message.chat.id, query.message.message_id)
 
 
 @dataclass(frozen=True)
@@ -119,7 +109,7 @@ async def client_press(update: Update, desk: Desk) -> Press | None:
     client = await touch_client(update, desk)
     parsed = parse_press(query.data)
     if parsed is None:
-        await answer(query)
+        answer(desk, query)
         return None
     action, numbers = parsed
     return Press(query=query, client=client, action=action, numbers=numbers)
@@ -134,14 +124,5 @@ async def own_ticket(desk: Desk, press: Press) -> Ticket | None:
     if ticket is None:
         from bot.texts import t
 
-        await answer(press.query, t(press.client.language, "tickets.not_found"), alert=True)
+        answer(desk, press.query, t(press.client.language, "tickets.not_found"), alert=True)
     return ticket
-
-
-async def drop_buttons(query: CallbackQuery) -> None:
-    """Removes the buttons under the pressed message; if Telegram refuses, they stay, which is
-    harmless: every press is checked against the current state anyway."""
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass

@@ -1,66 +1,138 @@
-"""Edits of relayed messages: the copy on the other side is edited too."""
+"""Edits of relayed messages: the copy on the other side is edited too.
+
+A copy not yet sent needs nothing: Telegram copies a message as it is when the copy is made.
+A copy that cannot be edited (too old, a kind Telegram cannot edit, or part of a combined
+message) is replaced by a notice with the new text, so a correction is never lost. An
+engineer's answer that the client already has is never turned into a command or a note by an
+edit: the client's copy stays as it was, and the engineer is told.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 
-from telegram import Update
-from telegram.error import TelegramError
+from sqlalchemy import func, select
+from telegram import Message, Update
 
 from bot import relay
-from bot.context import DeskContext
+from bot.context import DeskContext, Unit
+from bot.handlers import registration
+from bot.handlers.operator import command_of
+from bot.outbox import RELAY_OUT
 from bot.texts import t
+from storage import outbox as records
 from storage import repo
+from storage.models import Outgoing, TicketMessage
 
 logger = logging.getLogger(__name__)
 
 
 async def on_edit(update: Update, context: DeskContext) -> None:
-    """A client or an engineer edited a message that was relayed: edit its copy.
-
-    When the copy cannot be edited (too old, deleted, or a kind Telegram cannot edit), the
-    other side is told the new text instead, so a correction is never lost.
-    """
+    """A client or an engineer edited a message: its stored text and its copy follow."""
     message = update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return
     desk = context.desk
-    async with desk.tx() as session:
+    async with desk.unit() as unit:
+        if message.chat.type == "private" and await registration.edit_item(
+            unit, message.from_user.id, message
+        ):
+            return  # a part of an unfinished description: the summary shows the new text
         row = await repo.message_by_source(
-            session, chat_id=message.chat.id, message_id=message.message_id
+            unit.session, chat_id=message.chat.id, message_id=message.message_id
         )
-        if row is not None and row.direction in ("in", "out"):
-            row.text = message.text or message.caption or ""
-    if row is None or row.direction not in ("in", "out") or row.target_message_id is None:
-        return
-    text = message.text or message.caption or ""
-    try:
-        if message.text is not None:
-            await context.bot.edit_message_text(
-                message.text,
-                chat_id=row.target_chat_id,
-                message_id=row.target_message_id,
-                entities=message.entities,
-                parse_mode=None,
-            )
-        else:
-            await context.bot.edit_message_caption(
-                chat_id=row.target_chat_id,
-                message_id=row.target_message_id,
-                caption=message.caption,
-                caption_entities=message.caption_entities,
-                parse_mode=None,
-            )
-        return
-    except TelegramError as exc:
-        if "not modified" in str(exc).lower():
+        if row is None:
             return
-        logger.info("could not edit the relayed copy: %s", exc)
+        info = relay.describe_message(message)
+        if row.direction == "note":
+            row.text = info.text
+            return
+        if row.direction not in ("in", "out"):
+            return
+        if row.direction == "out" and command_of(message.text or message.caption) is not None:
+            await _refuse_command_edit(unit, row, message)
+            return
+        row.text, row.html = info.text, info.html
+        if row.delivered != "sent" or row.target_message_id is None:
+            return  # the copy, when it is made, carries the new text
+        await _follow(unit, row, message)
+
+
+async def _follow(unit: Unit, row: TicketMessage, message: Message) -> None:
+    desk = unit.desk
+    assert row.target_chat_id is not None and row.target_message_id is not None
+    shared = await unit.session.scalar(
+        select(func.count())
+        .select_from(TicketMessage)
+        .where(
+            TicketMessage.target_chat_id == row.target_chat_id,
+            TicketMessage.target_message_id == row.target_message_id,
+        )
+    )
+    ticket = await repo.get_ticket(unit.session, ticket_id=row.ticket_id)
+    assert ticket is not None
+    text = row.text or ""
     if row.direction == "in":
-        await relay.post_to_thread(
-            context.bot, desk, row.ticket_id, t(desk.op_lang, "op.client_edited", text=text[:3500])
+        notice = t(desk.op_lang, "op.client_edited", text=text[:3500])
+        combined = (shared or 0) > 1 or row.target_message_id == ticket.header_message_id
+        if combined:
+            # Part of a combined message or of the header card: say what changed.
+            await unit.out.notice(ticket.id, notice)
+            return
+        await unit.out.edit_copy(
+            row.target_chat_id,
+            row.target_message_id,
+            row.html or "",
+            caption=message.text is None,
+            ticket_id=ticket.id,
+            fallback_notice=notice,
         )
-    else:
-        await relay.post_to_thread(
-            context.bot, desk, row.ticket_id, t(desk.op_lang, "op.edit_failed")
+        return
+    await unit.out.edit_copy(
+        row.target_chat_id,
+        row.target_message_id,
+        row.html or "",
+        caption=message.text is None,
+        ticket_id=ticket.id,
+        fallback_notice=t(desk.op_lang, "op.edit_failed"),
+    )
+
+
+async def _refuse_command_edit(unit: Unit, row: TicketMessage, message: Message) -> None:
+    """An answer edited into a command or a note: a copy not sent yet is held back and the
+    message becomes a note; one the client may have already is left as it is."""
+    pending = await _pending_record_of(unit, row)
+    if pending is not None and await records.drop_pending(
+        unit.session, ids=[pending.id], reason="edited into a command before it was sent"
+    ):
+        row.direction = "note"
+        row.delivered = "sent"
+        text = message.text or message.caption or ""
+        _, _, rest = text.partition(" ")
+        row.text = rest.strip()
+        await unit.out.react(message.chat.id, message.message_id, "✍")
+        return
+    await unit.out.answer(
+        message, t(unit.desk.op_lang, "op.edit_to_command"), ticket_id=row.ticket_id
+    )
+
+
+async def _pending_record_of(unit: Unit, row: TicketMessage) -> Outgoing | None:
+    """The relay record that would send this row, while it has not left."""
+    candidates = (
+        await unit.session.execute(
+            select(Outgoing).where(
+                Outgoing.method == RELAY_OUT,
+                Outgoing.ticket_id == row.ticket_id,
+                Outgoing.state == "pending",
+            )
         )
+    ).scalars()
+    for record in candidates:
+        params = json.loads(record.params)
+        if row.id in (params.get("rows") or []) or (
+            row.media_group_id and params.get("album") == row.media_group_id
+        ):
+            return record
+    return None

@@ -8,20 +8,20 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import relay, render
-from bot.context import Desk, DeskContext
+from bot import render
+from bot.context import Desk, DeskContext, Unit
 from bot.handlers import registration
 from bot.handlers.common import answer, client_press, drop_buttons, touch_client
-from bot.handlers.operator import _ticket_or_explain
+from bot.handlers.operator import _ticket_or_explain, find_ticket
 from bot.texts import t
 from desk.text import truncate
 from desk.tickets import format_number
 from kb.matcher import Outcome
 from kb.smalltalk import Chat
 from storage import repo
-from storage.models import Client
+from storage.models import Client, KbSearch
 
 logger = logging.getLogger(__name__)
 
@@ -36,24 +36,23 @@ async def search(desk: Desk, text: str) -> Outcome:
 
 
 async def record(
-    desk: Desk, client: Client, outcome: Outcome, *, message_id: int | None, source: str
+    unit: Unit, client: Client, outcome: Outcome, *, message_id: int | None, source: str
 ) -> int:
     """Stores the search as shown; returns its id for the buttons."""
     results = [
         {"id": r.article.id, "title": r.article.title, "score": r.score} for r in outcome.results
     ]
     kind = outcome.chatter.value if outcome.chatter else ("results" if results else "none")
-    async with desk.tx() as session:
-        row = await repo.record_search(
-            session,
-            client_id=client.id,
-            query=outcome.query[:4000],
-            message_id=message_id,
-            outcome=kind,
-            results=json.dumps(results, ensure_ascii=False),
-            source=source,
-            now=desk.clock.now(),
-        )
+    row = await repo.record_search(
+        unit.session,
+        client_id=client.id,
+        query=outcome.query[:4000],
+        message_id=message_id,
+        outcome=kind,
+        results=json.dumps(results, ensure_ascii=False),
+        source=source,
+        now=unit.desk.clock.now(),
+    )
     return row.id
 
 
@@ -92,37 +91,45 @@ async def answer_question(
     text = message.text or message.caption or ""
     if not text.strip() or message.photo or message.document or message.video or message.voice:
         # Attachments go straight into a ticket: the knowledge base cannot read them.
-        await registration.start_registration(
-            update, context, prefill=message, intro=t(lang, "reg.no_open_ticket")
-        )
+        async with desk.unit() as unit:
+            await registration.begin(
+                unit, client, prefill=message, intro=t(lang, "reg.no_open_ticket")
+            )
         return
     outcome = await search(desk, text)
-    search_id = await record(desk, client, outcome, message_id=message.message_id, source="chat")
-    if outcome.chatter is not None:
-        key = {
-            Chat.GREETING: "kb.greeting",
-            Chat.THANKS: "kb.thanks",
-            Chat.FAREWELL: "kb.farewell",
-            Chat.CHATTER: "kb.chatter",
-        }[outcome.chatter]
-        from bot import keyboards
-
-        markup = (
-            keyboards.main_menu(lang) if outcome.chatter in (Chat.GREETING, Chat.CHATTER) else None
+    async with desk.unit() as unit:
+        search_id = await record(
+            unit, client, outcome, message_id=message.message_id, source="chat"
         )
-        await message.reply_text(t(lang, key), reply_markup=markup)
-        return
-    if outcome.results:
-        body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.threshold)
-        await message.reply_text(body, reply_markup=markup)
-        return
-    await registration.start_registration(
-        update,
-        context,
-        prefill=message,
-        intro=t(lang, "kb.not_found_register"),
-        kb_search_id=search_id,
-    )
+        if outcome.chatter is not None:
+            key = {
+                Chat.GREETING: "kb.greeting",
+                Chat.THANKS: "kb.thanks",
+                Chat.FAREWELL: "kb.farewell",
+                Chat.CHATTER: "kb.chatter",
+            }[outcome.chatter]
+            from bot import keyboards
+
+            markup = (
+                keyboards.main_menu(lang)
+                if outcome.chatter in (Chat.GREETING, Chat.CHATTER)
+                else None
+            )
+            await unit.out.message(
+                client.id, t(lang, key), markup=markup, reply_to=message.message_id
+            )
+            return
+        if outcome.results:
+            body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.threshold)
+            await unit.out.message(client.id, body, markup=markup, reply_to=message.message_id)
+            return
+        await registration.begin(
+            unit,
+            client,
+            prefill=message,
+            intro=t(lang, "kb.not_found_register"),
+            kb_search_id=search_id,
+        )
 
 
 async def kb_command(update: Update, context: DeskContext) -> None:
@@ -133,25 +140,28 @@ async def kb_command(update: Update, context: DeskContext) -> None:
     assert message is not None
     query = " ".join(context.args or []).strip()
     if not query:
-        await message.reply_text(t(client.language, "kb.usage"))
+        async with desk.unit() as unit:
+            await unit.out.message(client.id, t(client.language, "kb.usage"))
         return
     outcome = await search(desk, query)
-    search_id = await record(
-        desk, client, outcome, message_id=message.message_id, source="command"
-    )
-    if outcome.results:
-        body, markup = results_message(
-            client.language, outcome, search_id, desk.kb.matcher.threshold
+    async with desk.unit() as unit:
+        search_id = await record(
+            unit, client, outcome, message_id=message.message_id, source="command"
         )
-        await message.reply_text(body, reply_markup=markup)
-    else:
-        await message.reply_text(t(client.language, "kb.nothing"))
+        if outcome.results:
+            body, markup = results_message(
+                client.language, outcome, search_id, desk.kb.matcher.threshold
+            )
+            await unit.out.message(client.id, body, markup=markup, reply_to=message.message_id)
+        else:
+            await unit.out.message(client.id, t(client.language, "kb.nothing"))
 
 
 async def ask_prompt(update: Update, context: DeskContext) -> None:
     """The menu's "Ask a question": invites a question."""
     client = await touch_client(update, context.desk)
-    await context.bot.send_message(client.id, t(client.language, "kb.ask_prompt"))
+    async with context.desk.unit() as unit:
+        await unit.out.message(client.id, t(client.language, "kb.ask_prompt"))
 
 
 async def buttons(update: Update, context: DeskContext) -> None:
@@ -164,83 +174,60 @@ async def buttons(update: Update, context: DeskContext) -> None:
     lang = client.language
     search_id = press.numbers[0]
     index = press.numbers[1] if len(press.numbers) > 1 else -1
-    async with desk.tx() as session:
-        row = await repo.get_search(session, search_id=search_id)
+    async with desk.unit() as unit:
+        row = await repo.get_search(unit.session, search_id=search_id)
         # The search must be this client's own: the ids in the buttons can be forged.
         if row is None or row.client_id != client.id:
-            row = None
-        results = json.loads(row.results) if row is not None else []
-    if row is None:
-        await answer(query, t(lang, "tickets.not_found"), alert=True)
-        return
-    if action in ("o", "y", "n") and not 0 <= index < len(results):
-        await answer(query)
-        return
-    if action == "o":
-        await _open_article(context, client, search_id, index, results[index]["id"])
-        await answer(query)
-    elif action == "y":
-        async with desk.tx() as session:
-            fresh = await repo.get_search(session, search_id=search_id)
-            assert fresh is not None
-            fresh.helped = True
-            fresh.opened_article = fresh.opened_article or results[index]["id"]
-        await answer(query)
-        await drop_buttons(query)
-        await context.bot.send_message(client.id, t(lang, "kb.glad"))
-    elif action in ("n", "t"):
-        async with desk.tx() as session:
-            fresh = await repo.get_search(session, search_id=search_id)
-            assert fresh is not None
-            fresh.helped = False if action == "n" else fresh.helped
-            message_id = fresh.message_id
-            question = fresh.query
-        await answer(query)
-        await drop_buttons(query)
-        await registration.start_registration(
-            update,
-            context,
-            prefill_item=(message_id, question) if message_id else None,
-            intro=t(lang, "kb.from_search_register"),
-            kb_search_id=search_id,
-        )
-    else:
-        await answer(query)
+            answer(desk, query, t(lang, "tickets.not_found"), alert=True)
+            return
+        results = json.loads(row.results)
+        answer(desk, query)
+        if action in ("o", "y", "n") and not 0 <= index < len(results):
+            return
+        if action == "o":
+            await _open_article(unit, client, row, index, results[index]["id"])
+        elif action == "y":
+            row.helped = True
+            row.opened_article = row.opened_article or results[index]["id"]
+            await drop_buttons(unit.out, query)
+            await unit.out.message(client.id, t(lang, "kb.glad"))
+        elif action in ("n", "t"):
+            row.helped = False if action == "n" else row.helped
+            await drop_buttons(unit.out, query)
+            await registration.begin(
+                unit,
+                client,
+                prefill_item=(row.message_id, row.query) if row.message_id else None,
+                intro=t(lang, "kb.from_search_register"),
+                kb_search_id=search_id,
+            )
 
 
 async def _open_article(
-    context: DeskContext, client: Client, search_id: int, index: int, article_id: str
+    unit: Unit, client: Client, search: KbSearch, index: int, article_id: str
 ) -> None:
     """Shows an article within Telegram's limits, with the feedback buttons under it."""
-    desk = context.desk
+    desk = unit.desk
     lang = client.language
     article = desk.kb.article(article_id)
     if article is None:
-        await context.bot.send_message(client.id, t(lang, "kb.article_gone"))
+        await unit.out.message(client.id, t(lang, "kb.article_gone"))
         return
-    async with desk.tx() as session:
-        row = await repo.get_search(session, search_id=search_id)
-        assert row is not None
-        row.opened_article = article_id
+    search.opened_article = article_id
     parts = render.article_parts(article.title, article.body)
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t(lang, "kb.helped"), callback_data=f"k:y:{search_id}:{index}")],
+            [InlineKeyboardButton(t(lang, "kb.helped"), callback_data=f"k:y:{search.id}:{index}")],
             [
                 InlineKeyboardButton(
-                    t(lang, "kb.not_helped"), callback_data=f"k:n:{search_id}:{index}"
+                    t(lang, "kb.not_helped"), callback_data=f"k:n:{search.id}:{index}"
                 )
             ],
         ]
     )
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
-        await context.bot.send_message(
-            client.id,
-            part,
-            reply_markup=markup if last else None,
-            link_preview_options=None,
-        )
+        await unit.out.message(client.id, part, markup=markup if last else None)
 
 
 # --- in the operator group ---------------------------------------------------------------
@@ -253,67 +240,88 @@ async def link_article(update: Update, context: DeskContext) -> None:
     assert message is not None
     desk = context.desk
     lang = desk.op_lang
-    ticket = await _ticket_or_explain(update, context)
-    if ticket is None:
-        return
     arg = " ".join(context.args or []).strip()
-    if not arg:
-        await message.reply_text(t(lang, "op.article_usage"))
-        return
-    async with desk.tx() as session:
-        rows = list(await repo.history(session, ticket_id=ticket.id))
-    question = next(
-        (r.text for r in rows if r.direction == "in" and r.text.strip()), ticket.description
-    )
-    question = " ".join(question.split())[:300]
-    if arg == "new":
-        answers = [r.text for r in rows if r.direction == "out" and r.text.strip()]
-        if not answers:
-            await message.reply_text(t(lang, "op.article_nothing"))
+    rebuild = False
+    found = await find_ticket(desk, message)
+    async with desk.unit() as unit:
+        ticket = await _ticket_or_explain(unit, message, found)
+        if ticket is None:
             return
-        client = await relay.client_of(desk, ticket)
-        path = write_draft(
-            desk.settings.kb_drafts_dir,
-            ticket.number,
-            ticket.subject or question,
-            client.language,
-            question,
-            answers,
+        if not arg:
+            await unit.out.answer(message, t(lang, "op.article_usage"), ticket_id=ticket.id)
+            return
+        rows = list(await repo.history(unit.session, ticket_id=ticket.id))
+        question = next(
+            (r.text for r in rows if r.direction == "in" and r.text.strip()), ticket.description
         )
-        await message.reply_text(
-            t(lang, "op.article_drafted", number=format_number(ticket.number), path=str(path))
-        )
-        with path.open("rb") as handle:
-            await message.reply_document(InputFile(handle, filename=path.name))
-        return
-    article = desk.kb.article(arg)
-    if article is None:
-        await message.reply_text(t(lang, "op.article_not_found", id=arg))
-        return
-    async with desk.tx() as session:
+        question = " ".join(question.split())[:300]
+        if arg == "new":
+            answers = [r.text for r in rows if r.direction == "out" and r.text.strip()]
+            if not answers:
+                await unit.out.answer(message, t(lang, "op.article_nothing"), ticket_id=ticket.id)
+                return
+            client = await repo.get_client(unit.session, client_id=ticket.client_id)
+            assert client is not None
+            path = write_draft(
+                desk.settings.kb_drafts_dir,
+                ticket.number,
+                ticket.subject or question,
+                client.language,
+                question,
+                answers,
+            )
+            await unit.out.answer(
+                message,
+                t(lang, "op.article_drafted", number=format_number(ticket.number), path=str(path)),
+                ticket_id=ticket.id,
+            )
+            await unit.out.send(
+                message.chat.id,
+                "sendDocument",
+                {
+                    "message_thread_id": message.message_thread_id
+                    if message.is_topic_message
+                    else None,
+                    "reply_parameters": {
+                        "message_id": message.message_id,
+                        "allow_sending_without_reply": True,
+                    },
+                    "_upload": {"field": "document", "path": str(path), "filename": path.name},
+                },
+                lane=f"q:{ticket.id}",
+                purpose="answer",
+            )
+            return
+        article = desk.kb.article(arg)
+        if article is None:
+            await unit.out.answer(
+                message, t(lang, "op.article_not_found", id=arg), ticket_id=ticket.id
+            )
+            return
         added = await repo.add_alias(
-            session,
+            unit.session,
             article_id=article.id,
             text=question,
             ticket_id=ticket.id,
             created_by=message.from_user.id if message.from_user else None,
             now=desk.clock.now(),
         )
-        aliases = await repo.all_aliases(session)
-    if added:
-        await asyncio.to_thread(desk.kb.rebuild, aliases)
-        text = t(
-            lang,
-            "op.article_linked",
-            number=format_number(ticket.number),
-            title=article.title,
-            alias=question,
-        )
-    else:
-        text = t(
-            lang, "op.article_known", number=format_number(ticket.number), title=article.title
-        )
-    await message.reply_text(text)
+        if added:
+            rebuild = True
+            text = t(
+                lang,
+                "op.article_linked",
+                number=format_number(ticket.number),
+                title=article.title,
+                alias=question,
+            )
+        else:
+            text = t(
+                lang, "op.article_known", number=format_number(ticket.number), title=article.title
+            )
+        await unit.out.answer(message, text, ticket_id=ticket.id)
+    if rebuild:
+        await refresh(desk, force=True)
 
 
 def write_draft(
@@ -345,7 +353,9 @@ async def kb_stats(update: Update, context: DeskContext) -> None:
     message = update.effective_message
     assert message is not None
     desk = context.desk
-    await message.reply_text(await stats_text(desk, days=30))
+    text = await stats_text(desk, days=30)
+    async with desk.unit() as unit:
+        await unit.out.answer(message, text)
 
 
 async def stats_text(desk: Desk, *, days: int) -> str:
@@ -380,17 +390,20 @@ async def reload_kb(update: Update, context: DeskContext) -> None:
     desk = context.desk
     user = message.from_user
     if user is None or user.id not in desk.settings.admin_ids:
-        await message.reply_text(t(desk.op_lang, "admin_only"))
+        async with desk.unit() as unit:
+            await unit.out.answer(message, t(desk.op_lang, "admin_only"))
         return
     await refresh(desk, force=True)
-    await message.reply_text(
-        t(
-            desk.op_lang,
-            "op.kb_reloaded",
-            count=len(desk.kb.articles),
-            skipped=len(desk.kb.problems),
+    async with desk.unit() as unit:
+        await unit.out.answer(
+            message,
+            t(
+                desk.op_lang,
+                "op.kb_reloaded",
+                count=len(desk.kb.articles),
+                skipped=len(desk.kb.problems),
+            ),
         )
-    )
 
 
 async def refresh(desk: Desk, *, force: bool = False) -> bool:

@@ -5,14 +5,20 @@ reopening, and the client's rating."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy import select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import deadlines, relay, render
-from bot.context import Desk, DeskContext
+from bot import deadlines, render
+from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
-from bot.handlers.operator import _allowed_or_explain, _event, _ticket_or_explain
+from bot.handlers.operator import (
+    _allowed_or_explain,
+    _event,
+    _ticket_or_explain,
+    find_ticket,
+)
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
 from desk.tickets import Action, Status, TransitionError, apply, format_number
@@ -68,18 +74,19 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
     assert message is not None
     desk = context.desk
     lang = desk.op_lang
-    ticket = await _ticket_or_explain(update, context)
-    if ticket is None:
-        return
-    action = Action.SOLVE if kind == "solution" else Action.ASK
-    outcome = await _allowed_or_explain(desk, ticket, action, message)
-    if outcome is None:
-        return
-    text = message.text.partition(" ")[2].strip() if message.text else ""
-    now = desk.clock.now()
-    clock = waiting_clock(desk.calendar, now, desk.settings.autoclose_business_days)
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
+    found = await find_ticket(desk, message)
+    async with desk.unit() as unit:
+        ticket = await _ticket_or_explain(unit, message, found)
+        if ticket is None:
+            return
+        action = Action.SOLVE if kind == "solution" else Action.ASK
+        outcome = await _allowed_or_explain(unit, ticket, action, message)
+        if outcome is None:
+            return
+        text = message.text.partition(" ")[2].strip() if message.text else ""
+        now = desk.clock.now()
+        clock = waiting_clock(desk.calendar, now, desk.settings.autoclose_business_days)
+        row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
         assert row is not None
         row.status = outcome.after.value
         row.waiting_kind = kind
@@ -90,33 +97,29 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
         row.updated_at = now
         deadlines.responded(row, now)
         deadlines.pause(row, now)
-        ticket = row
-    client = await relay.client_of(desk, ticket)
-    number = format_number(ticket.number)
-    if kind == "solution":
-        body = (
-            t(client.language, "client.solution", number=number, text=text)
-            if text
-            else t(client.language, "client.solution_plain", number=number)
-        )
-        markup: InlineKeyboardMarkup | None = _confirm_buttons(client.language, ticket.id)
-    else:
-        body = (
-            t(client.language, "client.question", number=number, text=text)
-            if text
-            else t(client.language, "client.question_plain", number=number)
-        )
-        markup = None
-    sent = await relay.send_to_client(
-        context.bot, desk, client.id, body, ticket_id=ticket.id, reply_markup=markup
-    )
-    await _event(desk, ticket, body, message.from_user, message)
-    if sent is None:
-        await relay.post_to_thread(context.bot, desk, ticket.id, t(lang, "op.client_blocked"))
-    date = render.fmt_dt(clock.close_at, desk.settings.zone)
-    key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
-    await message.reply_text(t(lang, key, number=number, date=date))
-    await relay.refresh_thread(context.bot, desk, ticket.id)
+        client = await repo.get_client(unit.session, client_id=row.client_id)
+        assert client is not None
+        number = format_number(row.number)
+        if kind == "solution":
+            body = (
+                t(client.language, "client.solution", number=number, text=text)
+                if text
+                else t(client.language, "client.solution_plain", number=number)
+            )
+            markup: InlineKeyboardMarkup | None = _confirm_buttons(client.language, row.id)
+        else:
+            body = (
+                t(client.language, "client.question", number=number, text=text)
+                if text
+                else t(client.language, "client.question_plain", number=number)
+            )
+            markup = None
+        await unit.out.message(client.id, body, markup=markup, ticket_id=row.id, purpose="status")
+        await _event(unit, row, body, message.from_user, message)
+        date = render.fmt_dt(clock.close_at, desk.settings.zone)
+        key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
+        await unit.out.answer(message, t(lang, key, number=number, date=date), ticket_id=row.id)
+        await unit.out.refresh(row.id, card=not desk.forum)
 
 
 # --- clients: buttons -------------------------------------------------------------------
@@ -135,65 +138,55 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
     lang = client.language
     value = press.numbers[1] if len(press.numbers) > 1 else 0
     number = format_number(ticket.number)
-    await answer(query)
-    if action in ("y", "n"):
-        if ticket.status != Status.WAITING:
-            await context.bot.send_message(
-                client.id,
-                t(
-                    lang,
-                    "client.not_waiting",
-                    number=number,
-                    status=render.status_label(lang, ticket.status),
-                ),
-            )
-            return
-        await drop_buttons(query)
-        if action == "y":
-            await close_ticket(context, ticket, action=Action.CONFIRM, reason="confirmed")
-        else:
-            await _reject(context, client, ticket)
-    elif action == "r":
-        await reopen_or_continue(update, context, client, ticket, message=None)
-    elif action == "s" and valid_rating(value):
-        await _rate(context, client, ticket, value, query.message)
+    answer(desk, query)
+    async with desk.unit() as unit:
+        if action in ("y", "n"):
+            if ticket.status != Status.WAITING:
+                await unit.out.message(
+                    client.id,
+                    t(
+                        lang,
+                        "client.not_waiting",
+                        number=number,
+                        status=render.status_label(lang, ticket.status),
+                    ),
+                )
+                return
+            await drop_buttons(unit.out, query)
+            if action == "y":
+                await close_ticket(unit, ticket, action=Action.CONFIRM, reason="confirmed")
+            else:
+                await _reject(unit, client, ticket)
+        elif action == "r":
+            await reopen_or_continue(unit, client, ticket, message=None)
+        elif action == "s" and valid_rating(value):
+            await _rate(unit, client, ticket, value, query.message)
 
 
-async def _reject(context: DeskContext, client: Client, ticket: Ticket) -> None:
-    desk = context.desk
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
-        assert row is not None
-        try:
-            row.status = apply(Status(row.status), Action.REJECT).after.value
-        except TransitionError:
-            return
-        clear_waiting(row)
-        row.updated_at = desk.clock.now()
-        deadlines.resume(row, desk.calendar, desk.settings.sla_table, row.updated_at)
-        fresh = await repo.get_client(session, client_id=client.id)
-        assert fresh is not None
-        fresh.active_ticket_id = row.id
-    await _tell_both(context, client, ticket, "client.rejected", "op.client_rejected")
-
-
-async def _tell_both(
-    context: DeskContext, client: Client, ticket: Ticket, client_key: str, op_key: str
-) -> None:
-    """A status change the client made or caused: the client, the topic and its title hear."""
-    desk = context.desk
-    number = format_number(ticket.number)
-    await relay.send_to_client(
-        context.bot,
-        desk,
+async def _reject(unit: Unit, client: Client, ticket: Ticket) -> None:
+    desk = unit.desk
+    row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
+    assert row is not None
+    try:
+        row.status = apply(Status(row.status), Action.REJECT).after.value
+    except TransitionError:
+        return
+    clear_waiting(row)
+    row.updated_at = desk.clock.now()
+    deadlines.resume(row, desk.calendar, desk.settings.sla_table, row.updated_at)
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    assert fresh is not None
+    fresh.active_ticket_id = row.id
+    number = format_number(row.number)
+    await unit.out.message(
         client.id,
-        t(client.language, client_key, number=number),
-        ticket_id=ticket.id,
+        t(client.language, "client.rejected", number=number),
+        ticket_id=row.id,
+        purpose="status",
     )
-    await relay.post_to_thread(
-        context.bot, desk, ticket.id, t(desk.op_lang, op_key, number=number)
-    )
-    await relay.refresh_thread(context.bot, desk, ticket.id)
+    # The engineers must act on it: a notice in the thread, not only a colour.
+    await unit.out.notice(row.id, t(desk.op_lang, "op.client_rejected", number=number))
+    await unit.out.refresh(row.id)
 
 
 def clear_waiting(row: Ticket) -> None:
@@ -205,117 +198,98 @@ def clear_waiting(row: Ticket) -> None:
     row.autoclose_at = None
 
 
-async def close_ticket(
-    context: DeskContext, ticket: Ticket, *, action: Action, reason: str
-) -> bool:
+async def close_ticket(unit: Unit, ticket: Ticket, *, action: Action, reason: str) -> bool:
     """Closes a ticket on the client's confirmation; tells both sides and asks for a rating."""
-    desk = context.desk
+    desk = unit.desk
     now = desk.clock.now()
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
-        assert row is not None
-        try:
-            row.status = apply(Status(row.status), action).after.value
-        except TransitionError:
-            return False
-        clear_waiting(row)
-        row.closed_at = now
-        row.close_reason = reason
-        row.updated_at = now
-        client = await repo.get_client(session, client_id=row.client_id)
-        if client is not None and client.active_ticket_id == row.id:
-            client.active_ticket_id = None
-        ticket = row
-    client = await relay.client_of(desk, ticket)
-    await _tell_both(context, client, ticket, "client.confirmed", "op.client_confirmed")
-    await ask_rating(context.bot, desk, ticket)
+    row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
+    assert row is not None
+    try:
+        row.status = apply(Status(row.status), action).after.value
+    except TransitionError:
+        return False
+    clear_waiting(row)
+    row.closed_at = now
+    row.close_reason = reason
+    row.updated_at = now
+    client = await repo.get_client(unit.session, client_id=row.client_id)
+    assert client is not None
+    if client.active_ticket_id == row.id:
+        client.active_ticket_id = None
+    await unit.out.message(
+        client.id,
+        t(client.language, "client.confirmed", number=format_number(row.number)),
+        ticket_id=row.id,
+        purpose="status",
+    )
+    # Engineers see 🟢 in the title and, in one message, the confirmation with the rating.
+    await unit.out.feedback(row.id, wait=desk.settings.feedback_wait)
+    await unit.out.refresh(row.id)
+    await ask_rating(unit, row)
     return True
 
 
-async def ask_rating(bot, desk: Desk, ticket: Ticket) -> None:  # type: ignore[no-untyped-def]
+async def ask_rating(unit: Unit, ticket: Ticket) -> None:
     """Invites the client to rate a closed ticket 1-5."""
-    client = await relay.client_of(desk, ticket)
-    await relay.send_to_client(
-        bot,
-        desk,
+    client = await repo.get_client(unit.session, client_id=ticket.client_id)
+    assert client is not None
+    await unit.out.message(
         client.id,
         t(client.language, "client.rate", number=format_number(ticket.number)),
         ticket_id=ticket.id,
-        reply_markup=_rating_buttons(ticket.id),
+        markup=_rating_buttons(ticket.id),
+        purpose="status",
     )
 
 
-async def _rate(
-    context: DeskContext, client: Client, ticket: Ticket, value: int, prompt: object
-) -> None:
-    desk = context.desk
+async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: object) -> None:
     if ticket.status != Status.CLOSED:
         return
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
-        assert row is not None
-        row.csat = value
-    sent = await relay.send_to_client(
-        context.bot, desk, client.id, t(client.language, "client.rated"), ticket_id=ticket.id
+    row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
+    assert row is not None
+    row.csat = value
+    await unit.out.message(
+        client.id,
+        t(client.language, "client.rated"),
+        ticket_id=ticket.id,
+        after=[("csat", ticket.id)],
     )
-    if sent is not None:
-        async with desk.tx() as session:
-            row = await repo.get_ticket(session, ticket_id=ticket.id)
-            assert row is not None
-            row.csat_message_id = sent.message_id
     if isinstance(prompt, Message):
-        try:
-            await prompt.edit_reply_markup(None)
-        except Exception:
-            pass
-    await relay.post_to_thread(
-        context.bot,
-        desk,
-        ticket.id,
-        t(desk.op_lang, "op.csat", stars="⭐" * value, rating=value),
-    )
+        await unit.out.drop_buttons(prompt.chat.id, prompt.message_id)
+    await unit.out.feedback(ticket.id, wait=unit.desk.settings.feedback_wait)
 
 
-async def save_comment(
-    context: DeskContext, client: Client, ticket: Ticket, message: Message
-) -> None:
+async def save_comment(unit: Unit, client: Client, ticket: Ticket, message: Message) -> None:
     """A reply to the rating message: the client's comment, shown to the engineers."""
-    desk = context.desk
     text = (message.text or message.caption or "").strip()
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
-        assert row is not None
-        row.csat_comment = text[:4000]
-    await message.reply_text(t(client.language, "client.comment_saved"))
-    await relay.post_to_thread(
-        context.bot, desk, ticket.id, t(desk.op_lang, "op.csat_comment", comment=text[:3500])
+    row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
+    assert row is not None
+    row.csat_comment = text[:4000]
+    await unit.out.message(
+        client.id, t(client.language, "client.comment_saved"), reply_to=message.message_id
     )
+    await unit.out.feedback(ticket.id, wait=None)
 
 
 async def reopen_or_continue(
-    update: Update,
-    context: DeskContext,
-    client: Client,
-    ticket: Ticket,
-    *,
-    message: Message | None,
+    unit: Unit, client: Client, ticket: Ticket, *, message: Message | None
 ) -> None:
     """The client writes to (or presses Reopen on) a closed ticket: within the window it is
     reopened and the message relayed; after it, a new ticket that refers to it starts."""
     from bot.handlers import client as client_handlers
     from bot.handlers import registration
 
-    desk = context.desk
+    desk = unit.desk
     now = desk.clock.now()
     number = format_number(ticket.number)
     if ticket.status != Status.CLOSED:
         if message is not None:
-            await client_handlers.relay_to_ticket(context, client, ticket, message, announce=False)
+            await client_handlers.relay_to_ticket(unit, client, ticket, message, announce=False)
         return
     if not can_reopen(ticket.closed_at, now, desk.settings.reopen_days):
-        await registration.start_registration(
-            update,
-            context,
+        await registration.begin(
+            unit,
+            client,
             prefill=message,
             intro=t(
                 client.language,
@@ -326,21 +300,26 @@ async def reopen_or_continue(
             parent_ticket_id=ticket.id,
         )
         return
-    async with desk.tx() as session:
-        row = await repo.get_ticket(session, ticket_id=ticket.id)
-        assert row is not None
-        row.status = apply(Status(row.status), Action.REOPEN).after.value
-        row.closed_at = None
-        row.close_reason = None
-        row.updated_at = now
-        deadlines.resume(row, desk.calendar, desk.settings.sla_table, now)
-        fresh = await repo.get_client(session, client_id=client.id)
-        assert fresh is not None
-        fresh.active_ticket_id = row.id
-        ticket = row
-    await _tell_both(context, client, ticket, "client.reopened_by_you", "op.client_reopened")
+    row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
+    assert row is not None
+    row.status = apply(Status(row.status), Action.REOPEN).after.value
+    row.closed_at = None
+    row.close_reason = None
+    row.updated_at = now
+    deadlines.resume(row, desk.calendar, desk.settings.sla_table, now)
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    assert fresh is not None
+    fresh.active_ticket_id = row.id
+    await unit.out.message(
+        client.id,
+        t(client.language, "client.reopened_by_you", number=number),
+        ticket_id=row.id,
+        purpose="status",
+    )
+    await unit.out.notice(row.id, t(desk.op_lang, "op.client_reopened", number=number))
+    await unit.out.refresh(row.id)
     if message is not None:
-        await client_handlers.relay_to_ticket(context, client, ticket, message, announce=False)
+        await client_handlers.relay_to_ticket(unit, client, row, message, announce=False)
 
 
 # --- the sweep: reminders and auto-close --------------------------------------------------
@@ -349,16 +328,17 @@ async def reopen_or_continue(
 async def sweep(context: DeskContext) -> None:
     """Job: sends due reminders and closes tickets whose clients stayed silent.
 
-    Each ticket is claimed with a conditional UPDATE ... RETURNING, so a restart catches up
-    on anything missed and two replicas on one database never act on a ticket twice.
+    Each ticket is claimed with a conditional UPDATE ... RETURNING in the same transaction
+    as the messages it causes, so a restart catches up on anything missed, a crash never
+    leaves a claim without its message, and two replicas never act on a ticket twice.
     """
-    await sweep_once(context.bot, context.desk)
+    await sweep_once(context.desk)
     from bot.handlers.escalation import sweep_deadlines
 
-    await sweep_deadlines(context.bot, context.desk)
+    await sweep_deadlines(context.desk)
 
 
-async def sweep_once(bot, desk: Desk) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+async def sweep_once(desk: Desk) -> tuple[int, int]:
     """One pass; returns (reminders sent, tickets closed)."""
     now = desk.clock.now()
     async with desk.tx() as session:
@@ -384,20 +364,20 @@ async def sweep_once(bot, desk: Desk) -> tuple[int, int]:  # type: ignore[no-unt
         )
     reminded = closed = 0
     for ticket_id in due_closes:
-        if await _auto_close(bot, desk, ticket_id, now):
+        if await _auto_close(desk, ticket_id, now):
             closed += 1
     for ticket_id in due_reminders:
         if ticket_id in due_closes:
             continue
-        if await _remind(bot, desk, ticket_id, now):
+        if await _remind(desk, ticket_id, now):
             reminded += 1
     return reminded, closed
 
 
-async def _remind(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ignore[no-untyped-def]
-    async with desk.tx() as session:
+async def _remind(desk: Desk, ticket_id: int, now: datetime) -> bool:
+    async with desk.unit() as unit:
         claimed = (
-            await session.execute(
+            await unit.session.execute(
                 update(Ticket)
                 .where(
                     Ticket.id == ticket_id,
@@ -409,29 +389,32 @@ async def _remind(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ignore
                 .returning(Ticket.id)
             )
         ).scalar_one_or_none()
-        ticket = await repo.get_ticket(session, ticket_id=ticket_id) if claimed else None
-    if ticket is None:
-        return False
-    client = await relay.client_of(desk, ticket)
-    date = render.fmt_dt(ticket.autoclose_at, desk.settings.zone)
-    markup = (
-        _confirm_buttons(client.language, ticket.id) if ticket.waiting_kind == "solution" else None
-    )
-    await relay.send_to_client(
-        bot,
-        desk,
-        client.id,
-        t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
-        ticket_id=ticket.id,
-        reply_markup=markup,
-    )
+        if not claimed:
+            return False
+        ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
+        assert ticket is not None
+        client = await repo.get_client(unit.session, client_id=ticket.client_id)
+        assert client is not None
+        date = render.fmt_dt(ticket.autoclose_at, desk.settings.zone)
+        markup = (
+            _confirm_buttons(client.language, ticket.id)
+            if ticket.waiting_kind == "solution"
+            else None
+        )
+        await unit.out.message(
+            client.id,
+            t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
+            ticket_id=ticket.id,
+            markup=markup,
+            purpose="status",
+        )
     return True
 
 
-async def _auto_close(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ignore[no-untyped-def]
-    async with desk.tx() as session:
+async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
+    async with desk.unit() as unit:
         claimed = (
-            await session.execute(
+            await unit.session.execute(
                 update(Ticket)
                 .where(
                     Ticket.id == ticket_id,
@@ -451,33 +434,33 @@ async def _auto_close(bot, desk: Desk, ticket_id: int, now) -> bool:  # type: ig
                 .returning(Ticket.id)
             )
         ).scalar_one_or_none()
-        ticket = await repo.get_ticket(session, ticket_id=ticket_id) if claimed else None
-        if ticket is not None:
-            client = await repo.get_client(session, client_id=ticket.client_id)
-            if client is not None and client.active_ticket_id == ticket.id:
-                client.active_ticket_id = None
-    if ticket is None:
-        return False
-    client = await relay.client_of(desk, ticket)
-    number = format_number(ticket.number)
-    days = desk.settings.autoclose_business_days
-    await relay.send_to_client(
-        bot,
-        desk,
-        client.id,
-        t(
-            client.language,
-            "client.autoclosed",
-            number=number,
-            days=days,
-            reopen=desk.settings.reopen_days,
-        ),
-        ticket_id=ticket.id,
-        reply_markup=_reopen_button(client.language, ticket.id),
-    )
-    await relay.post_to_thread(
-        bot, desk, ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
-    )
-    await relay.refresh_thread(bot, desk, ticket.id)
-    await ask_rating(bot, desk, ticket)
+        if not claimed:
+            return False
+        ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
+        assert ticket is not None
+        await unit.session.refresh(ticket)
+        client = await repo.get_client(unit.session, client_id=ticket.client_id)
+        assert client is not None
+        if client.active_ticket_id == ticket.id:
+            client.active_ticket_id = None
+        number = format_number(ticket.number)
+        days = desk.settings.autoclose_business_days
+        await unit.out.message(
+            client.id,
+            t(
+                client.language,
+                "client.autoclosed",
+                number=number,
+                days=days,
+                reopen=desk.settings.reopen_days,
+            ),
+            ticket_id=ticket.id,
+            markup=_reopen_button(client.language, ticket.id),
+            purpose="status",
+        )
+        await unit.out.notice(
+            ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
+        )
+        await unit.out.refresh(ticket.id)
+        await ask_rating(unit, ticket)
     return True

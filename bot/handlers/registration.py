@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 
-from telegram import Message, Update
-from telegram.error import TelegramError
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import CallbackQuery, Message, Update
 
 from bot import deadlines, keyboards, relay, render
-from bot.context import Desk, DeskContext
+from bot.context import DeskContext, Unit
 from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
 from bot.texts import t
 from desk.text import first_line
@@ -38,42 +38,55 @@ async def start_registration(
     context: DeskContext,
     *,
     prefill: Message | None = None,
+    intro: str | None = None,
+) -> None:
+    """Starts a new draft, optionally with the client's message as its description."""
+    desk = context.desk
+    client = await touch_client(update, desk)
+    async with desk.unit() as unit:
+        await begin(unit, client, prefill=prefill, intro=intro)
+
+
+async def begin(
+    unit: Unit,
+    client: Client,
+    *,
+    prefill: Message | None = None,
     prefill_item: tuple[int, str] | None = None,
     intro: str | None = None,
     kb_search_id: int | None = None,
     parent_ticket_id: int | None = None,
 ) -> None:
-    """Starts a new draft, optionally with the client's message (or a message id and its
-    text, from a knowledge-base search) as the start of its description."""
-    desk = context.desk
-    client = await touch_client(update, desk)
-    async with desk.tx() as session:
-        draft = await repo.start_draft(
-            session, client_id=client.id, step=Step.TYPE, now=desk.clock.now()
-        )
-        draft.kb_search_id = kb_search_id
-        draft.parent_ticket_id = parent_ticket_id
-        if prefill is not None:
-            await _add_item(session, client.id, prefill)
-        elif prefill_item is not None:
-            await repo.add_draft_item(
-                session,
-                client_id=client.id,
-                message_id=prefill_item[0],
-                kind="text",
-                text=prefill_item[1],
-                file_id=None,
-                media_group_id=None,
-            )
-    chat_id = client.id
-    text = intro or t(client.language, "reg.choose_type")
-    sent = await context.bot.send_message(
-        chat_id, text, reply_markup=keyboards.ticket_types(client.language)
+    """Starts a new draft in the caller's unit, optionally with the client's message (or a
+    message id and its text, from a knowledge-base search) as the start of its description."""
+    session = unit.session
+    draft = await repo.start_draft(
+        session, client_id=client.id, step=Step.TYPE, now=unit.desk.clock.now()
     )
-    await _remember_prompt(desk, client.id, sent.message_id)
+    draft.kb_search_id = kb_search_id
+    draft.parent_ticket_id = parent_ticket_id
+    if prefill is not None:
+        await _add_item(session, client.id, prefill)
+    elif prefill_item is not None:
+        await repo.add_draft_item(
+            session,
+            client_id=client.id,
+            message_id=prefill_item[0],
+            kind="text",
+            text=prefill_item[1],
+            file_id=None,
+            media_group_id=None,
+        )
+    text = intro or t(client.language, "reg.choose_type")
+    await unit.out.message(
+        client.id,
+        text,
+        markup=keyboards.ticket_types(client.language),
+        after=[("draft_prompt", client.id)],
+    )
 
 
-async def _add_item(session, client_id: int, message: Message) -> None:  # type: ignore[no-untyped-def]
+async def _add_item(session: AsyncSession, client_id: int, message: Message) -> None:
     info = relay.describe_message(message)
     await repo.add_draft_item(
         session,
@@ -83,15 +96,8 @@ async def _add_item(session, client_id: int, message: Message) -> None:  # type:
         text=info.text,
         file_id=info.file_id,
         media_group_id=info.media_group_id,
+        html=info.html,
     )
-
-
-async def _remember_prompt(desk: Desk, client_id: int, message_id: int) -> None:
-    async with desk.tx() as session:
-        draft = await repo.get_draft(session, client_id=client_id)
-        if draft is not None:
-            draft.prompt_message_id = message_id
-            draft.updated_at = desk.clock.now()
 
 
 async def new_ticket(update: Update, context: DeskContext) -> None:
@@ -103,28 +109,23 @@ async def cancel(update: Update, context: DeskContext) -> None:
     """/cancel: drops the draft, at any step."""
     desk = context.desk
     client = await touch_client(update, desk)
-    async with desk.tx() as session:
-        had = await repo.discard_draft(session, client_id=client.id)
-        row = await repo.get_client(session, client_id=client.id)
+    async with desk.unit() as unit:
+        had = await repo.discard_draft(unit.session, client_id=client.id)
+        row = await repo.get_client(unit.session, client_id=client.id)
         raising = row is not None and row.pending_raise_ticket_id is not None
         if raising and row is not None:
             row.pending_raise_ticket_id = None
-    key = "reg.cancelled" if had else "reg.nothing_to_cancel"
-    if raising and not had:
-        key = "client.raise_cancelled"
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(t(client.language, key))
+        key = "reg.cancelled" if had else "reg.nothing_to_cancel"
+        if raising and not had:
+            key = "client.raise_cancelled"
+        await unit.out.message(client.id, t(client.language, key))
 
 
-async def ask_step(
-    context: DeskContext, client: Client, draft: Draft, *, query_message: bool = False
-) -> None:
+async def ask_step(unit: Unit, client: Client, draft: Draft) -> None:
     """Sends the prompt for the draft's current step."""
-    desk = context.desk
     lang = client.language
     step = Step(draft.step)
-    async with desk.tx() as session:
-        items = list(await repo.draft_items(session, client_id=client.id))
+    items = list(await repo.draft_items(unit.session, client_id=client.id))
     if step is Step.TYPE:
         text, markup = t(lang, "reg.choose_type"), keyboards.ticket_types(lang)
     elif step is Step.PRIORITY:
@@ -135,8 +136,7 @@ async def ask_step(
     else:
         text = _summary_text(lang, draft, items)
         markup = keyboards.confirm(lang)
-    sent = await context.bot.send_message(client.id, text, reply_markup=markup)
-    await _remember_prompt(desk, client.id, sent.message_id)
+    await unit.out.message(client.id, text, markup=markup, after=[("draft_prompt", client.id)])
 
 
 def _description(items: list) -> str:  # type: ignore[type-arg]
@@ -162,66 +162,65 @@ async def on_callback(update: Update, context: DeskContext) -> None:
     lang = client.language
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
-    async with desk.tx() as session:
-        draft = await repo.get_draft(session, client_id=client.id)
-    if action == "cancel":
-        async with desk.tx() as session:
-            had = await repo.discard_draft(session, client_id=client.id)
-        await answer(query)
-        await edit_or_send(query, t(lang, "reg.cancelled" if had else "reg.nothing_to_cancel"))
-        return
-    if draft is None:
-        await answer(query, t(lang, "reg.already_created" if action == "ok" else "reg.step_over"))
-        return
-    if action == "resume":
-        await answer(query)
-        await ask_step(context, client, draft)
-        return
-    handler = {
-        "type": _chose_type,
-        "prio": _chose_priority,
-        "done": _pressed_done,
-        "ok": _confirmed,
-        "edit": _edit_menu,
-        "e": _edit_choice,
-    }.get(action)
-    if handler is None:
-        await answer(query, t(lang, "reg.step_over"))
-        return
-    await handler(update, context, client, draft, parts[2] if len(parts) > 2 else "")
+    async with desk.unit() as unit:
+        draft = await repo.get_draft(unit.session, client_id=client.id)
+        if action == "cancel":
+            had = await repo.discard_draft(unit.session, client_id=client.id)
+            answer(desk, query)
+            await edit_or_send(
+                unit.out, query, t(lang, "reg.cancelled" if had else "reg.nothing_to_cancel")
+            )
+            return
+        if draft is None:
+            answer(
+                desk, query, t(lang, "reg.already_created" if action == "ok" else "reg.step_over")
+            )
+            return
+        if action == "resume":
+            answer(desk, query)
+            await ask_step(unit, client, draft)
+            return
+        handler = {
+            "type": _chose_type,
+            "prio": _chose_priority,
+            "done": _pressed_done,
+            "ok": _confirmed,
+            "edit": _edit_menu,
+            "e": _edit_choice,
+        }.get(action)
+        if handler is None:
+            answer(desk, query, t(lang, "reg.step_over"))
+            return
+        await handler(unit, query, client, draft, parts[2] if len(parts) > 2 else "")
 
 
 async def _chose_type(
-    update: Update, context: DeskContext, client: Client, draft: Draft, value: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, value: str
 ) -> None:
     """Stores the chosen type and asks for the priority or the description."""
-    query = update.callback_query
-    assert query is not None
     lang = client.language
+    desk = unit.desk
     if draft.step != Step.TYPE or value not in TicketType._value2member_map_:
-        await answer(query, t(lang, "reg.step_over"))
+        answer(desk, query, t(lang, "reg.step_over"))
         return
     kind = TicketType(value)
-    desk = context.desk
-    async with desk.tx() as session:
-        row = await repo.get_draft(session, client_id=client.id)
-        assert row is not None
-        row.type = kind.value
-        if kind.asks_priority:
-            row.step = Step.PRIORITY
-        else:
-            row.priority = DEFAULT_PRIORITY.value
-            row.step = await _after_priority(session, row)
-        row.updated_at = desk.clock.now()
-        draft = row
-    await answer(query)
+    draft.type = kind.value
+    if kind.asks_priority:
+        draft.step = Step.PRIORITY
+    else:
+        draft.priority = DEFAULT_PRIORITY.value
+        draft.step = _after_priority(draft)
+    draft.updated_at = desk.clock.now()
+    answer(desk, query)
     await edit_or_send(
-        query, f"{t(lang, 'reg.edit_type')}: <b>{render.type_label(lang, kind.value)}</b>"
+        unit.out,
+        query,
+        f"{t(lang, 'reg.edit_type')}: <b>{render.type_label(lang, kind.value)}</b>",
     )
-    await ask_step(context, client, draft)
+    await ask_step(unit, client, draft)
 
 
-async def _after_priority(session, draft: Draft) -> str:  # type: ignore[no-untyped-def]
+def _after_priority(draft: Draft) -> str:
     if draft.editing:
         draft.editing = False
         return Step.CONFIRM
@@ -229,72 +228,57 @@ async def _after_priority(session, draft: Draft) -> str:  # type: ignore[no-unty
 
 
 async def _chose_priority(
-    update: Update, context: DeskContext, client: Client, draft: Draft, value: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, value: str
 ) -> None:
     """Stores the priority and asks for the description (or returns to the summary)."""
-    query = update.callback_query
-    assert query is not None
     lang = client.language
+    desk = unit.desk
     if draft.step != Step.PRIORITY or value not in Priority._value2member_map_:
-        await answer(query, t(lang, "reg.step_over"))
+        answer(desk, query, t(lang, "reg.step_over"))
         return
-    desk = context.desk
-    async with desk.tx() as session:
-        row = await repo.get_draft(session, client_id=client.id)
-        assert row is not None
-        row.priority = value
-        row.step = await _after_priority(session, row)
-        row.updated_at = desk.clock.now()
-        draft = row
-    await answer(query)
+    draft.priority = value
+    draft.step = _after_priority(draft)
+    draft.updated_at = desk.clock.now()
+    answer(desk, query)
     await edit_or_send(
-        query, f"{t(lang, 'reg.edit_priority')}: <b>{render.priority_label(lang, value)}</b>"
+        unit.out,
+        query,
+        f"{t(lang, 'reg.edit_priority')}: <b>{render.priority_label(lang, value)}</b>",
     )
-    await ask_step(context, client, draft)
+    await ask_step(unit, client, draft)
 
 
 async def _pressed_done(
-    update: Update, context: DeskContext, client: Client, draft: Draft, _: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, _: str
 ) -> None:
     """Ends the description and shows the summary."""
-    query = update.callback_query
-    assert query is not None
     lang = client.language
+    desk = unit.desk
     if draft.step != Step.DESCRIPTION:
-        await answer(query, t(lang, "reg.step_over"))
+        answer(desk, query, t(lang, "reg.step_over"))
         return
-    desk = context.desk
-    async with desk.tx() as session:
-        items = list(await repo.draft_items(session, client_id=client.id))
-        if not items:
-            empty = True
-        else:
-            empty = False
-            row = await repo.get_draft(session, client_id=client.id)
-            assert row is not None
-            row.step = Step.CONFIRM
-            row.updated_at = desk.clock.now()
-            draft = row
-    if empty:
-        await answer(query, t(lang, "reg.empty_description"), alert=True)
+    items = list(await repo.draft_items(unit.session, client_id=client.id))
+    if not items:
+        answer(desk, query, t(lang, "reg.empty_description"), alert=True)
         return
-    await answer(query)
-    await drop_buttons(query)
-    await ask_step(context, client, draft)
+    draft.step = Step.CONFIRM
+    draft.updated_at = desk.clock.now()
+    answer(desk, query)
+    await drop_buttons(unit.out, query)
+    await ask_step(unit, client, draft)
 
 
 async def _edit_menu(
-    update: Update, context: DeskContext, client: Client, draft: Draft, _: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, _: str
 ) -> None:
     """Shows what can be changed."""
-    query = update.callback_query
-    assert query is not None
     lang = client.language
     if draft.step != Step.CONFIRM:
-        await answer(query, t(lang, "reg.step_over"))
+        answer(unit.desk, query, t(lang, "reg.step_over"))
         return
-    await answer(query)
+    answer(unit.desk, query)
     await edit_or_send(
+        unit.out,
         query,
         t(lang, "reg.edit_what"),
         keyboards.edit_menu(lang, with_priority=draft.type == TicketType.INCIDENT.value),
@@ -302,95 +286,89 @@ async def _edit_menu(
 
 
 async def _edit_choice(
-    update: Update, context: DeskContext, client: Client, draft: Draft, value: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, value: str
 ) -> None:
     """Goes back to the chosen step; after it the summary comes again."""
-    query = update.callback_query
-    assert query is not None
     lang = client.language
+    desk = unit.desk
     if draft.step != Step.CONFIRM or value not in ("type", "prio", "desc", "back"):
-        await answer(query, t(lang, "reg.step_over"))
+        answer(desk, query, t(lang, "reg.step_over"))
         return
-    desk = context.desk
-    async with desk.tx() as session:
-        row = await repo.get_draft(session, client_id=client.id)
-        assert row is not None
-        if value == "type":
-            row.step, row.editing = Step.TYPE, True
-        elif value == "prio":
-            row.step, row.editing = Step.PRIORITY, True
-        elif value == "desc":
-            row.step, row.editing = Step.DESCRIPTION, False
-            await repo.clear_draft_items(session, client_id=client.id)
-        row.updated_at = desk.clock.now()
-        draft = row
-    await answer(query)
-    await drop_buttons(query)
-    await ask_step(context, client, draft)
+    if value == "type":
+        draft.step, draft.editing = Step.TYPE, True
+    elif value == "prio":
+        draft.step, draft.editing = Step.PRIORITY, True
+    elif value == "desc":
+        draft.step, draft.editing = Step.DESCRIPTION, False
+        await repo.clear_draft_items(unit.session, client_id=client.id)
+    draft.updated_at = desk.clock.now()
+    answer(desk, query)
+    await drop_buttons(unit.out, query)
+    await ask_step(unit, client, draft)
 
 
 async def _confirmed(
-    update: Update, context: DeskContext, client: Client, draft: Draft, _: str
+    unit: Unit, query: CallbackQuery, client: Client, draft: Draft, _: str
 ) -> None:
-    """Stores the ticket, tells the client its number and opens its thread for engineers."""
-    query = update.callback_query
-    assert query is not None
+    """Stores the ticket, tells the client its number and queues its first appearance for
+    the engineers (topic, header card with the description, attachments)."""
     lang = client.language
+    desk = unit.desk
+    session = unit.session
     if draft.step != Step.CONFIRM:
-        await answer(query, t(lang, "reg.step_over"))
+        answer(desk, query, t(lang, "reg.step_over"))
         return
-    desk = context.desk
     now = desk.clock.now()
-    async with desk.tx() as session:
-        items = list(await repo.draft_items(session, client_id=client.id))
-        description = _description(items)
-        kind = TicketType(draft.type or TicketType.INCIDENT.value)
-        priority = draft.priority or DEFAULT_PRIORITY.value
-        ticket = await repo.create_ticket(
+    items = list(await repo.draft_items(session, client_id=client.id))
+    description = _description(items)
+    kind = TicketType(draft.type or TicketType.INCIDENT.value)
+    priority = draft.priority or DEFAULT_PRIORITY.value
+    ticket = await repo.create_ticket(
+        session,
+        client_id=client.id,
+        type_=kind.value,
+        priority=priority,
+        status=Status.NEW.value,
+        subject=first_line(description, 80),
+        description=description,
+        operator_chat_id=desk.operator_chat_id,
+        now=now,
+    )
+    rows = []
+    for item in items:
+        row = await repo.add_ticket_message(
             session,
-            client_id=client.id,
-            type_=kind.value,
-            priority=priority,
-            status=Status.NEW.value,
-            subject=first_line(description, 80),
-            description=description,
-            operator_chat_id=desk.operator_chat_id,
+            ticket_id=ticket.id,
+            direction="in",
+            author_id=client.id,
+            author_name=client.display_name,
+            kind=item.kind,
+            text=item.text,
+            file_id=item.file_id,
+            media_group_id=item.media_group_id,
+            source_chat_id=client.id,
+            source_message_id=item.message_id,
             now=now,
         )
-        rows = []
-        for item in items:
-            rows.append(
-                await repo.add_ticket_message(
-                    session,
-                    ticket_id=ticket.id,
-                    direction="in",
-                    author_id=client.id,
-                    author_name=client.display_name,
-                    kind=item.kind,
-                    text=item.text,
-                    file_id=item.file_id,
-                    media_group_id=item.media_group_id,
-                    source_chat_id=client.id,
-                    source_message_id=item.message_id,
-                    now=now,
-                )
-            )
-        ticket.parent_ticket_id = draft.parent_ticket_id
-        deadlines.plan(ticket, desk.calendar, desk.settings.sla_table)
-        if draft.kb_search_id is not None:
-            search = await repo.get_search(session, search_id=draft.kb_search_id)
-            if search is not None and search.client_id == client.id:
-                search.ticket_id = ticket.id
-        await repo.discard_draft(session, client_id=client.id)
-        fresh = await repo.get_client(session, client_id=client.id)
-        assert fresh is not None
-        fresh.active_ticket_id = ticket.id
-        fresh.shown_ticket_id = ticket.id
-        if draft.prompt_message_id:
-            await repo.link_message(
-                session, chat_id=client.id, message_id=draft.prompt_message_id, ticket_id=ticket.id
-            )
-    await answer(query)
+        row.html = item.html
+        rows.append(row)
+    ticket.parent_ticket_id = draft.parent_ticket_id
+    deadlines.plan(ticket, desk.calendar, desk.settings.sla_table)
+    if draft.kb_search_id is not None:
+        search = await repo.get_search(session, search_id=draft.kb_search_id)
+        if search is not None and search.client_id == client.id:
+            search.ticket_id = ticket.id
+    prompt_id = draft.prompt_message_id
+    await repo.discard_draft(session, client_id=client.id)
+    fresh = await repo.get_client(session, client_id=client.id)
+    assert fresh is not None
+    fresh.active_ticket_id = ticket.id
+    fresh.shown_ticket_id = ticket.id
+    if prompt_id:
+        await repo.link_message(
+            session, chat_id=client.id, message_id=prompt_id, ticket_id=ticket.id
+        )
+    answer(desk, query)
     text = t(
         lang,
         "reg.created",
@@ -400,9 +378,8 @@ async def _confirmed(
     )
     if kind.is_paid:
         text += t(lang, "reg.created_paid")
-    await edit_or_send(query, text)
-    # Engineers get the ticket: topic (or header card) and copies of every message.
-    await relay.deliver_to_operators(context.bot, desk, rows, live=True)
+    await edit_or_send(unit.out, query, text)
+    await unit.out.open_thread(ticket.id, [r.id for r in rows])
 
 
 async def on_message(update: Update, context: DeskContext, client: Client, draft: Draft) -> None:
@@ -411,31 +388,37 @@ async def on_message(update: Update, context: DeskContext, client: Client, draft
     message = update.effective_message
     assert message is not None
     lang = client.language
-    async with desk.tx() as session:
-        count_before = len(await repo.draft_items(session, client_id=client.id))
-        await _add_item(session, client.id, message)
-        row = await repo.get_draft(session, client_id=client.id)
+    async with desk.unit() as unit:
+        count_before = len(await repo.draft_items(unit.session, client_id=client.id))
+        await _add_item(unit.session, client.id, message)
+        row = await repo.get_draft(unit.session, client_id=client.id)
         assert row is not None
         row.updated_at = desk.clock.now()
-    step = Step(draft.step)
-    if step is Step.DESCRIPTION:
-        if count_before == 0:
-            await message.reply_text(
-                t(lang, "reg.describe_more"), reply_markup=keyboards.describe(lang)
-            )
-        else:
-            await _react(context, message)
-        return
-    if step is Step.CONFIRM:
-        await message.reply_text(t(lang, "reg.use_buttons"))
-        await ask_step(context, client, draft)
-        return
-    await message.reply_text(t(lang, "reg.use_buttons"))
+        step = Step(row.step)
+        if step is Step.DESCRIPTION:
+            if count_before == 0:
+                await unit.out.message(
+                    client.id,
+                    t(lang, "reg.describe_more"),
+                    markup=keyboards.describe(lang),
+                    reply_to=message.message_id,
+                )
+            else:
+                await unit.out.react(client.id, message.message_id, "👌")
+            return
+        await unit.out.message(client.id, t(lang, "reg.use_buttons"), reply_to=message.message_id)
+        if step is Step.CONFIRM:
+            await ask_step(unit, client, row)
 
 
-async def _react(context: DeskContext, message: Message) -> None:
-    try:
-        await message.set_reaction("👌")
-    except TelegramError as exc:
-        logger.info("reaction failed, acknowledging with text: %s", exc)
-        await message.reply_text("✓")
+async def edit_item(unit: Unit, client_id: int, message: Message) -> bool:
+    """The client edited a message that is part of an unfinished description: the draft
+    takes the new text, so the summary and the engineers see the same. True if it was one."""
+    info = relay.describe_message(message)
+    return await repo.update_draft_item(
+        unit.session,
+        client_id=client_id,
+        message_id=message.message_id,
+        text=info.text,
+        html=info.html,
+    )

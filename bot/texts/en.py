@@ -464,4 +464,49 @@ TEXTS: dict[str, str] = {
         "The caption is longer than 1024 characters, which a bot cannot send. Shorten it or "
         "send the text as a separate message."
     ),
+    # --- the relay under faults and the group's budget
+    "op.header_topic": (
+        "📋 <b>Ticket {number}</b> · {type}\n"
+        "Client: {client}{username} (id <code>{client_id}</code>){organization}\n"
+        "Priority: {priority}\n"
+        "Created: {created}"
+    ),
+    "op.description": "<b>Description:</b>",
+    "op.possible_repeat": "↻ <i>possibly a repeat: Telegram did not confirm the earlier send</i>",
+    "op.delivery_unknown_resend": (
+        "⚠️ The message “{excerpt}” may not have reached the client: Telegram did not answer in "
+        "time. It was not sent again, so that the client does not get it twice."
+    ),
+    "op.resend": "🔁 Send again",
+    "op.resent": "🔁 {engineer} sent the message again.",
+    "op.resend_gone": "This message was delivered or sent again already.",
+    "op.cannot_copy": "⚠️ A client message could not be shown here ({reason}): “{excerpt}”. "
+    "The client was asked to send it another way.",
+    "op.group_refused": "⚠️ Telegram refused a bot message to the group ({reason}): “{excerpt}”.",
+    "op.queue_behind": (
+        "⏳ Messages to this group are more than a minute behind: {waiting} waiting. Telegram "
+        "lets a bot post at most {limit} messages a minute into a group. New tickets are shown "
+        "here at once and their topics follow in turn; a client's waiting messages arrive "
+        "combined."
+    ),
+    "op.queue_caught_up": "✅ Messages to this group have caught up.",
+    "op.preview_title": "🆕 <b>New tickets</b> (their topics follow in turn):",
+    "op.preview_line": (
+        "<b>{number}</b> · {type} · {priority} · {client}\n{description}{attachments}"
+    ),
+    "op.preview_attachments": "\n📎 attachments: {count}",
+    "op.preview_hint": "<i>To answer a client from here, reply to this message with text that "
+    "starts with the ticket's number, e.g. “#1042 Hello…”.</i>",
+    "op.preview_which": "Which ticket is this for? Start the message with its number: "
+    "“#1042 text”. Tickets in that message: {numbers}.",
+    "op.no_such_ticket": "There is no ticket {number}.",
+    "op.ui_failures_title": "⚠️ These bot replies to clients may not have arrived (or Telegram "
+    "refused them). They were not sent again:",
+    "op.ui_failure_line": "• to client {chat}: “{excerpt}” — {reason}",
+    "op.unknown_command": "No such command; nothing was sent to the client.",
+    "op.caption_command": "A command in a file's caption is not run, and this was not sent to "
+    "the client. Write the command as text (or /note with a caption, for a note).",
+    "op.edit_to_command": "⚠️ The client already has this message; an edit that turns it into a "
+    "command or a note was not applied to the client's copy, which stays as it was.",
+    "op.manager_unreachable": "⚠️ Could not reach the manager: {reason}",
 }

@@ -97,8 +97,10 @@ class Desk:
         priority: str = "high",
         description: str = "Не открывается карточка документа",
         lang: str = "ru",
+        appear: bool = True,
     ) -> int:
-        """Registers a ticket through the whole conversation; returns its number."""
+        """Registers a ticket through the whole conversation; returns its number once its
+        topic and card are in the group (at once with `appear` false)."""
         mark = self.last_id(client)
         self.emu.send_command(client, client, "/new")
         prompt = await self.bot_says(
@@ -122,6 +124,8 @@ class Desk:
         await self.press(client, summary, t(lang, "reg.confirm"))
         done = await self.bot_says(client, "✅", after=summary["message_id"] - 1)
         number = int(text_of(done).split("#")[1].split()[0])
+        if not appear:
+            return number
         await self.emu.wait_for(
             lambda: (
                 self.find_header(number) is not None

@@ -517,9 +517,8 @@ async def test_a_client_who_unsubscribes_before_their_turn_is_skipped(
         control = await news.compose(bold_text(news))
         label = next(b for b in buttons(control) if b.startswith("🚀"))
         await desk.press_as(desk.group, admin, control, label)
-        await emu.wait_for(
-            lambda: any("отправляю 4" in p["text"] for p in emu.calls_of("editMessageText"))
-        )
+        # The progress message says the broadcast has begun.
+        await desk.bot_says(desk.group, "отправляю 4", after=control["message_id"])
         late = clients[-1]
         mark = desk.last_id(late)
         emu.send_command(late, late, "/unsubscribe")
@@ -553,3 +552,44 @@ async def test_the_admin_watches_progress_in_one_message(
         assert any("Отправлено:" in e and "из 6" in e and "До конца" in e for e in edits[:-1])
         assert "Доставлено: 6 из 6" in edits[-1]
         assert len(edits) <= 1 + 8 / FAST["broadcast_progress_interval"] + 1
+
+
+async def test_a_refused_preview_is_never_sent_to_clients(news: NewsDesk) -> None:
+    """What Telegram will not take for the preview it will not take for clients either: Send
+    asks for another message instead of starting the broadcast."""
+    client = await news.subscriber()
+    news.emu.inject_error(
+        "sendMessage",
+        400,
+        "Bad Request: message is too long",
+        when=lambda p: p.get("chat_id") == news.group and "Вышла версия" in (p.get("text") or ""),
+    )
+    control = await news.compose(bold_text(news))
+    label = next(b for b in buttons(control) if b.startswith("🚀"))
+    await news.desk.press_as(news.group, news.admin, control, label)
+    await news.desk.bot_says(
+        news.group, "Telegram не принял сообщение для рассылки", after=control["message_id"]
+    )
+    assert news.received(client, BOLD_NEWS) == []
+    assert await news.sql(select(Delivery.id)) == []
+
+
+async def test_a_broadcast_over_before_its_progress_message_is_out_sums_up_alone(
+    news: NewsDesk,
+) -> None:
+    """The group is behind (a 429 holds the progress message back) and the broadcast is over
+    first: the summary takes the waiting progress message's place, one message, not two."""
+    client = await news.subscriber()
+    news.emu.inject_error(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 3",
+        retry_after=3,
+        when=lambda p: "отправляю" in (p.get("text") or ""),
+    )
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 1 из 1" in summary
+    assert len(news.received(client, BOLD_NEWS)) == 1
+    assert [e.error_code for _, _, e in news.emu.state.errors] == [429]
+    assert not any("отправляю" in text_of(m) for m in news.bot_in_group(control["message_id"]))

@@ -94,7 +94,13 @@ async def test_waiting_for_the_client_pauses_the_resolution_clock(sdesk: ClockDe
         for m in desk.emu.messages(desk.group, thread_id=desk.topic(number))
     )
     desk.emu.send_text(client, client, "Вот журнал")
-    await desk.bot_says(desk.group, "Клиент ответил", thread_id=desk.topic(number))
+    # The client's words arrive in the thread and the topic turns yellow: back in work.
+    await desk.emu.wait_for(
+        lambda: any(text_of(m) == "Вот журнал" for m in desk.thread_messages(number))
+    )
+    await desk.emu.wait_for(
+        lambda: desk.emu.topics(desk.group)[desk.topic(number)]["name"].startswith("🟡")
+    )
     card = await open_card(desk, client, number)
     assert "Срок решения: 18.03.2025 17:00" in text_of(card)  # pushed by the paused day
 
@@ -166,12 +172,14 @@ async def test_daily_digest_is_posted_once_by_two_replicas(sdesk: ClockDesk) -> 
         await app.initialize()
         app.bot_data.forum = True
     try:
-        posted = await asyncio.gather(*(post_digest(a.bot, a.bot_data) for a in replicas))
+        posted = await asyncio.gather(*(post_digest(a.bot_data) for a in replicas))
     finally:
         for app in replicas:
             await app.shutdown()
             await app.bot_data.engine.dispose()
     assert sorted(posted) == [False, True]
+    await desk.bot_says(desk.group, "Сводка по срокам")
+    await asyncio.sleep(0.5)
     digests = [m for m in desk.emu.messages(desk.group) if "Сводка по срокам" in text_of(m)]
     assert len(digests) == 1
     body = text_of(digests[0])

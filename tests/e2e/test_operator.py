@@ -20,9 +20,17 @@ async def test_take_assigns_recolours_and_tells_the_client(desk: Desk) -> None:
     desk.engineer_command(engineer, number, "/take")
     told = await desk.bot_says(client, "взял в работу", after=mark)
     assert f"#{number}" in text_of(told) and "Ольга Инженер" in text_of(told)
+    # The topic's title carries the colour and the assignee; the command gets a reaction,
+    # not a message: the group's budget goes to what engineers need to read.
     await desk.emu.wait_for(lambda: title(desk, number).startswith(f"🟡 #{number}"))
-    header = desk.header(number)
-    assert "В работе" in text_of(header) and "Инженер: Ольга Инженер" in text_of(header)
+    assert "→ Ольга Инженер" in title(desk, number)
+    await desk.emu.wait_for(
+        lambda: any(
+            c["chat_id"] == desk.group and c["reaction"][0]["emoji"] == "👍"
+            for c in desk.emu.calls_of("setMessageReaction")
+        )
+    )
+    assert [text_of(m) for m in desk.thread_messages(number, from_bot=True)][1:] == []
 
 
 async def test_type_and_priority_by_buttons(desk: Desk) -> None:

@@ -38,6 +38,7 @@ from bot.handlers import (
     registration,
 )
 from bot.handlers.common import answer
+from bot.handlers.operator import ENGINEER_COMMANDS
 from bot.inbox import Poller
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
@@ -50,21 +51,6 @@ from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
 logger = logging.getLogger(__name__)
 
-ENGINEER_COMMANDS = (
-    "take",
-    "type",
-    "priority",
-    "solve",
-    "ask",
-    "org",
-    "close",
-    "reopen",
-    "info",
-    "note",
-    "article",
-    "kbstats",
-    "announce",
-)
 CLIENT_COMMANDS = (
     "start",
     "new",
@@ -420,7 +406,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
     processor = app.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)
 
-    def submit(update: Update) -> None:
+    def submit(update: Update, claimed: bool) -> None:
+        if claimed:
+            processor.claimed.add(update.update_id)
         task = asyncio.create_task(
             processor.process_update(update, app.process_update(update)),
             name=f"update-{update.update_id}",

@@ -563,7 +563,13 @@ class Broadcaster:
             message_id = announcement.progress_message_id
             if message_id is not None:
                 await _edit_progress(
-                    unit, announcement_id, message_id, text, markup, priority=Priority.NOTICE
+                    unit,
+                    announcement_id,
+                    message_id,
+                    text,
+                    markup,
+                    priority=Priority.NOTICE,
+                    fallback=True,
                 )
                 # In the edits' lane, so the note never arrives before the summary it announces.
                 note["reply_parameters"] = {
@@ -612,9 +618,13 @@ async def _edit_progress(
     markup: InlineKeyboardMarkup | None = None,
     *,
     priority: Priority,
+    fallback: bool = False,
 ) -> None:
-    """Redraws the progress message: an edit record that replaces one still waiting."""
+    """Redraws the progress message: an edit record that replaces one still waiting. With
+    `fallback` (the summary), a message that cannot be edited (deleted) is posted anew."""
     key = progress_key(announcement_id)
     older = await store.pending_records(unit.session, coalesce_key=key)
     await records.drop_pending(unit.session, ids=older, reason="replaced by a newer edit")
-    await unit.out.edit_group(message_id, text, markup=markup, coalesce=key, priority=priority)
+    await unit.out.edit_group(
+        message_id, text, markup=markup, coalesce=key, priority=priority, fallback=fallback
+    )

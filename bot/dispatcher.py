@@ -54,7 +54,7 @@ from bot import render
 from bot.failpoints import failpoint
 from bot.ratelimit import DeskRateLimiter, counts_against_limits, retry_after_seconds
 from bot.relay import REPLY_GONE, THREAD_GONE, request_never_left
-from bot.texts import t
+from bot.texts import escape, t
 from desk.delivery import (
     Batch,
     Candidate,
@@ -73,7 +73,7 @@ from desk.delivery import (
 from desk.text import CAPTION_LIMIT, MESSAGE_LIMIT, truncate, utf16_len
 from storage import outbox as records
 from storage import repo
-from storage.models import Client, Outgoing, Ticket, TicketMessage, TicketPreview
+from storage.models import Client, Instance, Outgoing, Ticket, TicketMessage, TicketPreview
 
 if TYPE_CHECKING:
     from bot.context import Desk
@@ -96,6 +96,7 @@ BEHIND_WINDOWS = 1.0
 CAUGHT_UP_WINDOWS = 1 / 6
 COMBINE_MAX = 50  # client messages combined at most into one turn of a ticket
 PROBE_MAX = 15.0  # seconds between probes while Telegram cannot be reached
+DELAYED_AGAIN = timedelta(minutes=10)  # a client hears "delivery delayed" once in this time
 
 MEDIA_TYPES = {"photo": "photo", "video": "video", "document": "document", "audio": "audio"}
 CAPTIONED = {"photo", "video", "document", "audio", "animation", "voice"}
@@ -206,14 +207,19 @@ class Dispatcher:
         return timedelta(seconds=4 * self.desk.settings.request_timeout + 10)
 
     async def start(self) -> None:
-        """Announces this process, so records it claims are judged by its heartbeat."""
+        """Announces this process, so records it claims are judged by its heartbeat, and
+        learns which others are alive."""
+        now = utc_now()
         async with self.desk.sessions() as session, session.begin():
             await records.register_instance(
                 session,
                 instance=self.instance,
                 host=socket.gethostname()[:100],
                 pid=os.getpid(),
-                now=utc_now(),
+                now=now,
+            )
+            self._live = alive(
+                await records.live_instances(session, now=now, ttl=INSTANCE_TTL), self.instance
             )
 
     async def run(self) -> None:
@@ -328,9 +334,9 @@ class Dispatcher:
         now = utc_now()
         async with self.desk.sessions() as session, session.begin():
             await records.heartbeat(session, instance=self.instance, now=now)
-            self._live = await records.live_instances(session, now=now, ttl=INSTANCE_TTL)
-            if self.instance not in self._live:
-                self._live.append(self.instance)
+            self._live = alive(
+                await records.live_instances(session, now=now, ttl=INSTANCE_TTL), self.instance
+            )
             stale = await records.stale_in_flight(
                 session, now=now, live=self._live, lease=self._lease
             )
@@ -584,6 +590,8 @@ class Dispatcher:
             return await self._queue_status(claim, params)
         if method == out.FAILURES:
             return await self._failures(claim)
+        if method == out.FOLLOW_EDIT:
+            return await self._follow_edit(claim, params)
         return await self._plain(claim, params)
 
     async def _plain(self, claim: Claim, params: dict[str, Any]) -> dict[str, Any]:
@@ -609,19 +617,6 @@ class Dispatcher:
             if head.method.startswith("edit") and "not modified" in low:
                 return {"ids": [data.get("message_id")], "unchanged": True}
             editing = head.method.startswith("edit") or head.method == "setMessageReaction"
-            if editing and failed.failure is Failure.REFUSED and data.get("_fallback_notice"):
-                # The copy cannot be edited: the other side hears of the change instead.
-                assert head.ticket_id is not None
-                async with self.desk.sessions() as session, session.begin():
-                    await self._note(
-                        session,
-                        lane=f"t:{head.ticket_id}",
-                        chat_id=self.desk.operator_chat_id,
-                        text=str(data["_fallback_notice"]),
-                        ticket_id=head.ticket_id,
-                        thread=True,
-                    )
-                return {"ids": [], "skipped": failed.description}
             if editing and failed.failure is Failure.REFUSED:
                 if data.get("_fallback") and head.method == "editMessageText":
                     fresh: dict[str, Any] = {
@@ -635,6 +630,12 @@ class Dispatcher:
                     return {"ids": [], "skipped": failed.description}
             raise
         return {"ids": _ids_of(result)}
+
+    def _marked(self, claim: Claim, text: str) -> str:
+        """`text`, marked as a possible repeat if an earlier try's outcome is unknown."""
+        if json.loads(claim.head.params).get("_repeat"):
+            return t(self.desk.op_lang, "op.possible_repeat") + "\n" + text
+        return text
 
     # --- the ticket's place in the group -------------------------------------------------
 
@@ -1037,6 +1038,58 @@ class Dispatcher:
                 fresh.blocked_at = None
         return {"ids": ids}
 
+    async def _follow_edit(self, claim: Claim, params: dict[str, Any]) -> dict[str, Any]:
+        """The copy of an edited message takes its new text; where Telegram cannot edit the
+        copy (or the copy holds other messages too), the ticket's thread is told instead."""
+        async with self.desk.sessions() as session:
+            row = await session.get(TicketMessage, int(params["row"]))
+            ticket = await repo.get_ticket(session, ticket_id=row.ticket_id) if row else None
+            shared = (
+                await repo.copies_sharing(
+                    session, chat_id=row.target_chat_id, message_id=row.target_message_id
+                )
+                if row is not None and row.target_message_id is not None
+                else 0
+            )
+        if row is None or ticket is None or row.delivered != "sent" or row.target_chat_id is None:
+            return {"skipped": "no copy"}
+        lang = self.desk.op_lang
+        if row.direction == "in":
+            notice = t(lang, "op.client_edited", text=(row.text or "")[:3500])
+        else:
+            notice = t(lang, "op.edit_failed")
+        combined = shared > 1 or row.target_message_id == ticket.header_message_id
+        if not combined:
+            key = "text" if row.kind == "text" else "caption"
+            try:
+                await self.call(
+                    claim,
+                    "editMessageText" if key == "text" else "editMessageCaption",
+                    {
+                        "chat_id": row.target_chat_id,
+                        "message_id": row.target_message_id,
+                        key: _html_of(row),
+                        "parse_mode": "HTML",
+                    },
+                    purpose="edit",
+                )
+                return {"ids": [row.target_message_id]}
+            except Failed as failed:
+                if "not modified" in failed.description.lower():
+                    return {"ids": [row.target_message_id], "unchanged": True}
+                if failed.failure is not Failure.REFUSED:
+                    raise
+        async with self.desk.sessions() as session, session.begin():
+            await self._note(
+                session,
+                lane=f"t:{ticket.id}",
+                chat_id=self.desk.operator_chat_id,
+                text=notice,
+                ticket_id=ticket.id,
+                thread=True,
+            )
+        return {"ids": [], "told": True}
+
     # --- cosmetic state ------------------------------------------------------------------
 
     async def _card(self, claim: Claim) -> dict[str, Any]:
@@ -1057,17 +1110,26 @@ class Dispatcher:
                 if ticket.parent_ticket_id
                 else None
             )
-        card = render.card(
-            ticket,
-            client,
-            self.desk.op_lang,
-            self.desk.settings.zone,
-            forum=self.desk.forum,
-            parent_number=parent.number if parent else None,
-            description=[_html_of(r) for r in described],
-        )
+
+        def draw(description: list[str]) -> str:
+            return render.card(
+                ticket,
+                client,
+                self.desk.op_lang,
+                self.desk.settings.zone,
+                forum=self.desk.forum,
+                parent_number=parent.number if parent else None,
+                description=description,
+            )
+
+        card = draw([_html_of(r) for r in described])
         limit = CAPTION_LIMIT if ticket.card_is_caption else MESSAGE_LIMIT
-        card = truncate(card, limit) if utf16_len(card) > limit else card
+        if utf16_len(card) > limit:
+            # Grown past Telegram's limit (a longer organization, an edited description): the
+            # description is shortened as plain text, so no HTML tag is ever cut.
+            room = max(limit - utf16_len(draw(["…"])) - 4, 0)
+            plain = " ".join(" ".join(r.text for r in described).split())
+            card = draw([escape(truncate(plain, room))] if room else [])
         if _digest(card) == ticket.card_sent:
             return {"skipped": "unchanged"}
         group = self.desk.operator_chat_id
@@ -1166,7 +1228,7 @@ class Dispatcher:
         result = await self.call(
             claim,
             "sendMessage",
-            {"chat_id": group, "text": text, "parse_mode": "HTML", **place},
+            {"chat_id": group, "text": self._marked(claim, text), "parse_mode": "HTML", **place},
             purpose="feedback",
         )
         ids = _ids_of(result)
@@ -1205,7 +1267,7 @@ class Dispatcher:
                 (
                     tk,
                     cl,
-                    [_html_of(r) for r in rs if r.kind == "text"],
+                    [r.text for r in rs if r.text],  # plain: it is shortened
                     sum(1 for r in rs if r.kind != "text"),
                 )
                 for tk, cl, rs in shown
@@ -1217,7 +1279,7 @@ class Dispatcher:
         result = await self.call(
             claim,
             "sendMessage",
-            {"chat_id": group, "text": text, "parse_mode": "HTML"},
+            {"chat_id": group, "text": self._marked(claim, text), "parse_mode": "HTML"},
             purpose="preview",
         )
         ids = _ids_of(result)
@@ -1472,12 +1534,17 @@ class Dispatcher:
         client = await repo.get_client(session, client_id=ticket.client_id)
         if client is None:
             return
+        if await records.recent(
+            session, chat_id=client.id, purpose="delayed", since=utc_now() - DELAYED_AGAIN
+        ):
+            return  # told already in this episode
         await self._note(
             session,
             lane=f"c:{client.id}",
             chat_id=client.id,
             text=t(client.language, "relay.delayed"),
             ticket_id=None,
+            purpose="delayed",
         )
 
     async def _report(self, session: AsyncSession, claim: Claim, failed: Failed) -> None:
@@ -1581,6 +1648,7 @@ class Dispatcher:
         ticket_id: int | None,
         thread: bool = False,
         markup: dict[str, Any] | None = None,
+        purpose: str = "failure",
     ) -> None:
         params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
@@ -1596,7 +1664,7 @@ class Dispatcher:
             chat_id=chat_id,
             method="sendMessage",
             params=params,
-            purpose="failure",
+            purpose=purpose,
             priority=int(Priority.CONTENT),
             on_unknown=(OnUnknown.RESEND if chat_id < 0 else OnUnknown.REPORT).value,
             ticket_id=ticket_id,
@@ -1646,6 +1714,26 @@ async def _rows_of(session: AsyncSession, record: Outgoing, params: dict[str, An
             if r.id not in rows
         ]
     return sorted(rows)
+
+
+def alive(instances: Sequence[Instance], me: str) -> list[str]:
+    """The ids of processes that are alive: a recent heartbeat, and, for one on this machine,
+    a process that still exists (a bot killed a second ago is known dead at once, not after
+    its heartbeat goes stale)."""
+    host = socket.gethostname()[:100]
+    out = [me]
+    for instance in instances:
+        if instance.id == me:
+            continue
+        if instance.host == host and instance.pid and instance.pid != os.getpid():
+            try:
+                os.kill(instance.pid, 0)
+            except ProcessLookupError:
+                continue  # gone
+            except PermissionError:
+                pass  # exists, another user's: trust the heartbeat
+        out.append(instance.id)
+    return out
 
 
 def _paced(method: str) -> bool:

@@ -45,13 +45,14 @@ def utc_now() -> datetime:
 
 
 class Poller:
-    """Long polling into the inbox; `submit` hands each parsed update to the application."""
+    """Long polling into the inbox; `submit` hands each parsed update to the application (with
+    whether this process stored it, and so already holds its claim)."""
 
     def __init__(
         self,
         bot: ExtBot[None],
         desk: Desk,
-        submit: Callable[[Update], None],
+        submit: Callable[[Update, bool], None],
         *,
         allowed_updates: list[str] | None = None,
     ) -> None:
@@ -67,8 +68,13 @@ class Poller:
     async def recover(self) -> int:
         """Hands on every stored update that no live process has handled: those received
         before a crash or a stop. Returns how many."""
+        from bot.dispatcher import INSTANCE_TTL, alive
+
         async with self.desk.sessions() as session:
-            live = await records.live_instances(session, now=utc_now(), ttl=timedelta(seconds=8))
+            live = alive(
+                await records.live_instances(session, now=utc_now(), ttl=INSTANCE_TTL),
+                self.desk.instance_id,
+            )
             left = await records.unfinished_updates(
                 session, instance=self.desk.instance_id, live=live
             )
@@ -152,6 +158,7 @@ class Poller:
                         updates=[
                             (uid, json.dumps(body, ensure_ascii=False)) for uid, body in pairs
                         ],
+                        instance=self.desk.instance_id,
                         now=utc_now(),
                     )
                 )
@@ -167,9 +174,11 @@ class Poller:
             logger.info("%d updates came again and were recognised", repeated)
         for update_id, body in pairs:
             if update_id in fresh:
-                await self._hand_on(update_id, body)
+                await self._hand_on(update_id, body, claimed=True)
 
-    async def _hand_on(self, update_id: int, body: dict[str, Any]) -> None:
+    async def _hand_on(
+        self, update_id: int, body: dict[str, Any], *, claimed: bool = False
+    ) -> None:
         try:
             update = Update.de_json(body, self.bot)
         except Exception as exc:
@@ -188,7 +197,7 @@ class Poller:
                     now=utc_now(),
                 )
             return
-        self.submit(update)
+        self.submit(update, claimed)
 
     async def prune(self) -> None:
         """Forgets updates handled long ago."""

@@ -40,9 +40,21 @@ FEEDBACK = "feedback"  # the client's rating and comment, shown to engineers
 PREVIEW = "preview"  # new tickets shown in General while their topics wait
 QUEUE_STATUS = "queue_status"  # the group's queue is behind / caught up
 FAILURES = "failures"  # replies to clients that may not have arrived (no ticket)
+FOLLOW_EDIT = "follow_edit"  # a relayed message was edited: its copy follows
 
 VIRTUAL = frozenset(
-    {OPEN, RELAY_IN, RELAY_OUT, CARD, TITLE, FEEDBACK, PREVIEW, QUEUE_STATUS, FAILURES}
+    {
+        OPEN,
+        RELAY_IN,
+        RELAY_OUT,
+        CARD,
+        TITLE,
+        FEEDBACK,
+        PREVIEW,
+        QUEUE_STATUS,
+        FAILURES,
+        FOLLOW_EDIT,
+    }
 )
 
 
@@ -161,38 +173,26 @@ class Out:
             },
             purpose="reply",
             priority=Priority.ANSWER,
-            # An edit arrives once or not at all: sending it again cannot duplicate anything.
-            on_unknown=OnUnknown.RESEND,
+            # An edit done twice changes nothing: after an unknown outcome it is tried again.
+            on_unknown=OnUnknown.RETRY,
             ticket_id=ticket_id,
         )
 
-    async def edit_copy(
-        self,
-        chat_id: int,
-        message_id: int,
-        html: str,
-        *,
-        caption: bool,
-        ticket_id: int,
-        fallback_notice: str,
+    async def follow_edit(
+        self, *, ticket_id: int, row_id: int, to_client: bool, chat_id: int
     ) -> Outgoing:
-        """Edits a relayed copy after its original was edited; if Telegram refuses (too old,
-        a kind it cannot edit), `fallback_notice` goes into the ticket's thread instead."""
-        key = "caption" if caption else "text"
+        """A relayed message was edited: its copy follows, after the copy itself (same lane),
+        rendered when sent from the stored row. A copy Telegram cannot edit (too old, a kind it
+        cannot edit, part of a combined message or of the header card) becomes a notice in the
+        ticket's thread with the new text."""
         return await self._add(
-            lane=f"c:{chat_id}" if chat_id > 0 else f"t:{ticket_id}",
+            lane=f"c:{chat_id}" if to_client else f"t:{ticket_id}",
             chat_id=chat_id,
-            method="editMessageCaption" if caption else "editMessageText",
-            params={
-                "chat_id": chat_id,
-                "message_id": message_id,
-                key: html,
-                "parse_mode": "HTML",
-                "_fallback_notice": fallback_notice,
-            },
+            method=FOLLOW_EDIT,
+            params={"row": row_id},
             purpose="edit",
             priority=Priority.CONTENT,
-            on_unknown=OnUnknown.RESEND,
+            on_unknown=OnUnknown.RETRY,
             ticket_id=ticket_id,
         )
 
@@ -205,7 +205,7 @@ class Out:
             params={"chat_id": chat_id, "message_id": message_id, "_optional": True},
             purpose="buttons",
             priority=Priority.ANSWER,
-            on_unknown=OnUnknown.RESEND,
+            on_unknown=OnUnknown.RETRY,
         )
 
     async def react(self, chat_id: int, message_id: int, emoji: str) -> Outgoing:
@@ -421,8 +421,11 @@ class Out:
         coalesce: str | None = None,
         priority: Priority = Priority.ANSWER,
         ticket_id: int | None = None,
+        fallback: bool = False,
     ) -> Outgoing:
-        """Replaces the text of a bot message in the group (an edit counts as a send there)."""
+        """Replaces the text of a bot message in the group (an edit counts as a send there).
+        If Telegram cannot edit it, the edit is dropped, or with `fallback` the text is posted
+        as a new message."""
         chat_id = self.desk.operator_chat_id
         return await self._add(
             lane=f"k:{coalesce}" if coalesce else f"g:edit:{message_id}",
@@ -434,11 +437,12 @@ class Out:
                 "text": text,
                 "parse_mode": "HTML",
                 "reply_markup": markup_json(markup),
-                "_optional": True,
+                "_fallback": fallback or None,
+                "_optional": None if fallback else True,
             },
             purpose="edit",
             priority=priority,
-            on_unknown=OnUnknown.RESEND,
+            on_unknown=OnUnknown.RETRY,
             coalesce_key=coalesce,
             ticket_id=ticket_id,
         )
@@ -446,33 +450,24 @@ class Out:
     async def refresh(self, ticket_id: int, *, title: bool = True, card: bool = True) -> None:
         """The ticket's topic title and header card converge to its current state: one
         pending redraw of each at most, rendered when it is sent, after changes settle."""
-        chat_id = self.desk.operator_chat_id
         if title and self.desk.forum:
-            await self._add(
-                lane=f"k:title:{ticket_id}",
-                chat_id=chat_id,
-                method=TITLE,
-                params={},
-                purpose="title",
-                priority=Priority.COSMETIC,
-                on_unknown=OnUnknown.RESEND,
-                ticket_id=ticket_id,
-                coalesce_key=f"title:{ticket_id}",
-                delay=self._settle,
-            )
+            await self._redraw(ticket_id, TITLE, "title")
         if card:
-            await self._add(
-                lane=f"k:card:{ticket_id}",
-                chat_id=chat_id,
-                method=CARD,
-                params={},
-                purpose="card",
-                priority=Priority.COSMETIC,
-                on_unknown=OnUnknown.RESEND,
-                ticket_id=ticket_id,
-                coalesce_key=f"card:{ticket_id}",
-                delay=self._settle,
-            )
+            await self._redraw(ticket_id, CARD, "card")
+
+    async def _redraw(self, ticket_id: int, method: str, what: str) -> Outgoing:
+        return await self._add(
+            lane=f"k:{what}:{ticket_id}",
+            chat_id=self.desk.operator_chat_id,
+            method=method,
+            params={},
+            purpose=what,
+            priority=Priority.COSMETIC,
+            on_unknown=OnUnknown.RETRY,
+            ticket_id=ticket_id,
+            coalesce_key=f"{what}:{ticket_id}",
+            delay=self._settle,
+        )
 
     async def feedback(self, ticket_id: int, *, wait: float | None) -> Outgoing:
         """How the client closed and rated the ticket, for the engineers: one message, sent

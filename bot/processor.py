@@ -49,6 +49,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting: dict[tuple[int, int] | None, int] = {}
         self.desk: Desk | None = None
         self.in_progress: set[asyncio.Task[Any]] = set()
+        # Updates this process stored itself: it holds their claim already.
+        self.claimed: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Waits for the chat's earlier updates, then handles this one unless it was."""
@@ -70,12 +72,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _handle_once(self, update: Update, coroutine: Awaitable[Any]) -> None:
         desk = self.desk
         assert desk is not None
-        now = datetime.now(UTC)
-        live = desk.dispatcher._live if desk.dispatcher is not None else [desk.instance_id]
-        async with desk.sessions() as session, session.begin():
-            claimed = await records.claim_update(
-                session, update_id=update.update_id, instance=desk.instance_id, live=live, now=now
-            )
+        claimed = update.update_id in self.claimed
+        self.claimed.discard(update.update_id)
+        if not claimed:  # one stored before a restart, or by another process
+            live = desk.dispatcher._live if desk.dispatcher is not None else [desk.instance_id]
+            async with desk.sessions() as session, session.begin():
+                claimed = await records.claim_update(
+                    session,
+                    update_id=update.update_id,
+                    instance=desk.instance_id,
+                    live=live,
+                    now=datetime.now(UTC),
+                )
         if not claimed:
             logger.info("update %s was handled already: ignored", update.update_id)
             if asyncio.iscoroutine(coroutine):
@@ -87,15 +95,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
         finally:
             CURRENT_UPDATE.reset(token)
-        async with desk.sessions() as session, session.begin():
-            await records.finish_update(
-                session,
-                update_id=update.update_id,
-                instance=desk.instance_id,
-                state="failed" if scope.error else "done",
-                error=scope.error,
-                now=datetime.now(UTC),
-            )
+        if scope.error or not scope.handled:
+            # No unit marked it (a handler that changed nothing), or it failed: close it.
+            async with desk.sessions() as session, session.begin():
+                await records.finish_update(
+                    session,
+                    update_id=update.update_id,
+                    instance=desk.instance_id,
+                    state="failed" if scope.error else "done",
+                    error=scope.error,
+                    now=datetime.now(UTC),
+                )
         failpoint("update_handled", str(update.update_id))
 
     async def initialize(self) -> None:

@@ -161,14 +161,15 @@ def feedback(ticket: Ticket, lang: str) -> str:
 def preview(
     tickets: Sequence[tuple[Ticket, Client, Sequence[str], int]], lang: str, *, limit: int
 ) -> tuple[str, int]:
-    """New tickets in one message for General, each with its description: the text and how
-    many tickets it holds (the rest wait for the next one)."""
+    """New tickets in one message for General, each with its description (plain texts and
+    captions, shortened): the text and how many tickets it holds (the rest wait for the next
+    one)."""
     head = t(lang, "op.preview_title")
     foot = t(lang, "op.preview_hint")
     blocks: list[str] = []
     used = len(head) + len(foot) + 4
     for ticket, client, texts, attachments in tickets:
-        body = truncate(" ".join(" ".join(texts).split()), 600) if texts else "—"
+        body = escape(truncate(" ".join(" ".join(texts).split()), 600)) if texts else "—"
         block = t(
             lang,
             "op.preview_line",

@@ -15,7 +15,8 @@ process died is *unknown* too. An unknown outcome is never repeated silently:
 
 * towards the engineers (the operator group) it is sent again **marked as a possible
   repeat** (``↻``): a lost client message is worse than a duplicate the engineer can see as one;
-* towards a client it is **not** resent: the engineers are told, with a Resend button.
+* towards a client it is **not** resent: the engineers are told, with a Resend button;
+* an edit, which changes nothing when done twice, is simply tried again.
 
 Records of one *lane* (one private chat; one ticket's thread in the group; ...) leave strictly
 in order: a record waiting for a retry holds back the later ones of its lane, and only those.
@@ -23,6 +24,7 @@ in order: a record waiting for a retry holds back the later ones of its lane, an
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ class OnUnknown(StrEnum):
 
     RESEND = "resend"  # send again, marked as a possible repeat (towards engineers)
     REPORT = "report"  # do not resend; tell the engineers, who may press Resend
+    RETRY = "retry"  # doing it twice changes nothing (an edit): simply try again
 
 
 class Failure(StrEnum):
@@ -120,6 +123,8 @@ def after_failure(
             wait = backoff(attempts, base)
         return Decision(State.PENDING, retry_in=wait)
     if failure is Failure.MAYBE:
+        if on_unknown is OnUnknown.RETRY and age < GIVE_UP_AFTER:
+            return Decision(State.PENDING, retry_in=backoff(attempts, base))
         if on_unknown is OnUnknown.RESEND and side is Side.GROUP and age < GIVE_UP_AFTER:
             return Decision(State.PENDING, retry_in=backoff(attempts, base), mark_repeat=True)
         return Decision(State.UNKNOWN, report=True)
@@ -260,7 +265,9 @@ def _utf16(text: str) -> int:
 
 
 def _header(piece: Piece) -> str:
-    return f"<i>{piece.at} · {piece.author}</i>"
+    return (
+        f"<i>{html.escape(piece.at, quote=False)} · {html.escape(piece.author, quote=False)}</i>"
+    )
 
 
 def plan_batches(

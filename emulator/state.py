@@ -140,6 +140,19 @@ SEND_METHODS = frozenset(
 )
 
 
+#: Methods Telegram counts against a group's messages-per-minute although they send nothing new.
+GROUP_COUNTED_METHODS = frozenset(
+    {
+        "editmessagetext",
+        "editmessagecaption",
+        "editmessagemedia",
+        "editmessagereplymarkup",
+        "createforumtopic",
+        "editforumtopic",
+    }
+)
+
+
 class ApiError(Exception):
     """A Bot API error, rendered as ``{"ok": false, "error_code": ..., "description": ...}``."""
 
@@ -1052,18 +1065,22 @@ class EmulatorState:
     def _check_limits(self, method: str, params: JsonDict) -> Callable[[], None] | None:
         """Raise 429 if sending now would exceed the enforced limits; otherwise return a
         callback that records the send (called only when the request succeeds)."""
-        if self.limits is None or method not in SEND_METHODS:
+        if self.limits is None:
+            return None
+        chat_id = params.get("chat_id")
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        in_group = chat is not None and chat.type != "private"
+        # In a group, editing a message and creating or renaming a topic count as sends too.
+        if method not in SEND_METHODS and not (in_group and method in GROUP_COUNTED_METHODS):
             return None
         now = self.monotonic()
-        media = params.get("media")
-        count = len(media) if method == "sendmediagroup" and isinstance(media, list) else 1
+        items = params.get("media") if method == "sendmediagroup" else params.get("message_ids")
+        count = len(items) if isinstance(items, list) and items else 1
         glob = self._sent_global
         while glob and now - glob[0] >= 1.0:
             glob.popleft()
         if len(glob) + count > self.limits["global_per_second"]:
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
-        chat_id = params.get("chat_id")
-        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         queue: deque[float] | None = None
         if chat is not None:
             group = chat.type != "private"

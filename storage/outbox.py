@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -83,9 +83,7 @@ async def add(
     return row
 
 
-async def lane_heads(session: AsyncSession, *, now: datetime, limit: int = 500) -> list[Outgoing]:
-    """Pending records that are due and first in their lane: nothing earlier in the lane is
-    still pending or in flight. Most urgent first, then oldest."""
+def _lane_heads_statement() -> Any:
     head = aliased(Outgoing)
     earlier = aliased(Outgoing)
     blocked = (
@@ -97,26 +95,35 @@ async def lane_heads(session: AsyncSession, *, now: datetime, limit: int = 500) 
         )
         .exists()
     )
-    rows = await session.execute(
+    return (
         select(head)
         .where(
             head.state == "pending",
-            or_(head.not_before.is_(None), head.not_before <= now),
+            or_(head.not_before.is_(None), head.not_before <= bindparam("now")),
             ~blocked,
         )
         .order_by(head.priority, head.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+# Built once: the dispatcher asks this many times a second when busy.
+_LANE_HEADS = _lane_heads_statement()
+_NEXT_DUE = select(func.min(Outgoing.not_before)).where(
+    Outgoing.state == "pending", Outgoing.not_before.is_not(None)
+)
+
+
+async def lane_heads(session: AsyncSession, *, now: datetime, limit: int = 500) -> list[Outgoing]:
+    """Pending records that are due and first in their lane: nothing earlier in the lane is
+    still pending or in flight. Most urgent first, then oldest."""
+    rows = await session.execute(_LANE_HEADS, {"now": now, "limit": limit})
     return list(rows.scalars())
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
     """The earliest retry time of a pending record that waits for one."""
-    value = await session.scalar(
-        select(func.min(Outgoing.not_before)).where(
-            Outgoing.state == "pending", Outgoing.not_before.is_not(None)
-        )
-    )
+    value: datetime | None = await session.scalar(_NEXT_DUE)
     return value
 
 
@@ -321,6 +328,20 @@ async def group_backlog(session: AsyncSession, *, chat_id: int) -> tuple[int, da
     return int(row[0]), oldest
 
 
+async def recent(session: AsyncSession, *, chat_id: int, purpose: str, since: datetime) -> bool:
+    """Whether a record of this purpose was written for the chat since a moment."""
+    found = await session.scalar(
+        select(Outgoing.id)
+        .where(
+            Outgoing.chat_id == chat_id,
+            Outgoing.purpose == purpose,
+            Outgoing.created_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def latest(session: AsyncSession, *, purpose: str) -> Outgoing | None:
     """The newest record of a purpose."""
     return (
@@ -348,9 +369,10 @@ async def prune(session: AsyncSession, *, before: datetime) -> int:
 
 
 async def store_updates(
-    session: AsyncSession, *, updates: Sequence[tuple[int, str]], now: datetime
+    session: AsyncSession, *, updates: Sequence[tuple[int, str]], instance: str, now: datetime
 ) -> list[int]:
-    """Stores updates not seen before; returns their ids (a repeated update is not new)."""
+    """Stores updates not seen before, claimed by `instance` (the process that will handle
+    them); returns their ids (a repeated update is not new)."""
     if not updates:
         return []
     ids = [u for u, _ in updates]
@@ -366,7 +388,14 @@ async def store_updates(
         if update_id in known or update_id in fresh:
             continue
         session.add(
-            InboxUpdate(update_id=update_id, state="new", payload=payload, received_at=now)
+            InboxUpdate(
+                update_id=update_id,
+                state="working",
+                payload=payload,
+                received_at=now,
+                claimed_by=instance,
+                claimed_at=now,
+            )
         )
         fresh.append(update_id)
     await session.flush()
@@ -498,14 +527,14 @@ async def stop_instance(session: AsyncSession, *, instance: str, now: datetime) 
     )
 
 
-async def live_instances(session: AsyncSession, *, now: datetime, ttl: timedelta) -> list[str]:
+async def live_instances(
+    session: AsyncSession, *, now: datetime, ttl: timedelta
+) -> list[Instance]:
     """Processes whose heartbeat is recent."""
     rows = await session.execute(
-        select(Instance.id).where(
-            Instance.stopped_at.is_(None), Instance.heartbeat_at >= now - ttl
-        )
+        select(Instance).where(Instance.stopped_at.is_(None), Instance.heartbeat_at >= now - ttl)
     )
-    return [str(v) for v in rows.scalars()]
+    return list(rows.scalars())
 
 
 async def prune_instances(session: AsyncSession, *, before: datetime) -> None:

@@ -323,6 +323,25 @@ async def album_rows(
     return rows.scalars().all()
 
 
+async def copies_sharing(
+    session: AsyncSession, *, chat_id: int | None, message_id: int | None
+) -> int:
+    """How many stored messages were delivered as this one message (a combined copy)."""
+    if chat_id is None or message_id is None:
+        return 0
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(TicketMessage)
+            .where(
+                TicketMessage.target_chat_id == chat_id,
+                TicketMessage.target_message_id == message_id,
+            )
+        )
+        or 0
+    )
+
+
 async def messages_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[TicketMessage]:
     """Messages with these row ids, in id order."""
     rows = await session.execute(

@@ -50,7 +50,7 @@ NOTICE = "ann_notice"  # anything else said about the announcement
 
 #: Pauses while a press waits for the id of the question it answers: the dispatcher records
 #: it right after Telegram took the message, so only a very quick press comes first.
-SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0)
+SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
 def _is_admin(desk: Desk, user_id: int | None) -> bool:
@@ -328,17 +328,21 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     if action == "ru":
         await _resend_unknown(desk, query, announcement_id)
         return
-    await _settled(desk, await _read(desk, announcement_id))
     launched = False
     async with desk.unit() as unit:
         row = await store.get(unit.session, announcement_id=announcement_id)
-        if row is None or row.status != "composing" or row.prompt_message_id != message.message_id:
+        if (
+            row is None
+            or row.status != "composing"
+            or (row.prompt_message_id is not None and row.prompt_message_id != message.message_id)
+        ):
             answer(desk, query, t(lang, "ann.stale"))
-            if row is None or row.status != "composing" or row.prompt_message_id is not None:
-                # Not the current question; while that one's id is still unknown, this may
-                # be it, and its buttons stay.
-                await drop_buttons(unit.out, query)
+            await drop_buttons(unit.out, query)
             return
+        if row.prompt_message_id is None:
+            # The question's id is not recorded yet, but the admin pressed one of its buttons:
+            # Telegram shows it. Each action below still checks the step it belongs to.
+            row.prompt_message_id = message.message_id
         if action == "x":
             if not await store.cancel(unit.session, announcement_id=announcement_id):
                 answer(desk, query, t(lang, "ann.stale"))

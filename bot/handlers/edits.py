@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from telegram import Message, Update
 
 from bot import relay
@@ -54,49 +54,17 @@ async def on_edit(update: Update, context: DeskContext) -> None:
             await _refuse_command_edit(unit, row, message)
             return
         row.text, row.html = info.text, info.html
-        if row.delivered != "sent" or row.target_message_id is None:
-            return  # the copy, when it is made, carries the new text
-        await _follow(unit, row, message)
-
-
-async def _follow(unit: Unit, row: TicketMessage, message: Message) -> None:
-    desk = unit.desk
-    assert row.target_chat_id is not None and row.target_message_id is not None
-    shared = await unit.session.scalar(
-        select(func.count())
-        .select_from(TicketMessage)
-        .where(
-            TicketMessage.target_chat_id == row.target_chat_id,
-            TicketMessage.target_message_id == row.target_message_id,
-        )
-    )
-    ticket = await repo.get_ticket(unit.session, ticket_id=row.ticket_id)
-    assert ticket is not None
-    text = row.text or ""
-    if row.direction == "in":
-        notice = t(desk.op_lang, "op.client_edited", text=text[:3500])
-        combined = (shared or 0) > 1 or row.target_message_id == ticket.header_message_id
-        if combined:
-            # Part of a combined message or of the header card: say what changed.
-            await unit.out.notice(ticket.id, notice)
-            return
-        await unit.out.edit_copy(
-            row.target_chat_id,
-            row.target_message_id,
-            row.html or "",
-            caption=message.text is None,
+        ticket = await repo.get_ticket(unit.session, ticket_id=row.ticket_id)
+        assert ticket is not None
+        # After the copy in its lane: a copy not made yet is made with the new text, and
+        # then this edit changes nothing.
+        to_client = row.direction == "out"
+        await unit.out.follow_edit(
             ticket_id=ticket.id,
-            fallback_notice=notice,
+            row_id=row.id,
+            to_client=to_client,
+            chat_id=ticket.client_id if to_client else desk.operator_chat_id,
         )
-        return
-    await unit.out.edit_copy(
-        row.target_chat_id,
-        row.target_message_id,
-        row.html or "",
-        caption=message.text is None,
-        ticket_id=ticket.id,
-        fallback_notice=t(desk.op_lang, "op.edit_failed"),
-    )
 
 
 async def _refuse_command_edit(unit: Unit, row: TicketMessage, message: Message) -> None:

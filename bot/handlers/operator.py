@@ -47,25 +47,24 @@ logger = logging.getLogger(__name__)
 #: number goes to that ticket.
 NUMBERED = re.compile(r"^\s*#(\d{1,12})\b[\s:,.\-—]*")
 
-#: Commands engineers may give in a ticket's topic; a message starting with one is never
-#: relayed to the client, whether the command is in its text or in a file's caption.
-ENGINEER_COMMANDS = frozenset(
-    {
-        "take",
-        "type",
-        "priority",
-        "solve",
-        "ask",
-        "org",
-        "close",
-        "reopen",
-        "info",
-        "note",
-        "article",
-        "kbstats",
-        "kbreload",
-        "announce",
-    }
+#: Commands engineers may give in the operator group (in this order in its command menu); a
+#: message starting with one is never relayed to the client, whether the command is in its
+#: text or in a file's caption.
+ENGINEER_COMMANDS = (
+    "take",
+    "type",
+    "priority",
+    "solve",
+    "ask",
+    "org",
+    "close",
+    "reopen",
+    "info",
+    "note",
+    "article",
+    "kbstats",
+    "kbreload",
+    "announce",
 )
 
 

@@ -637,6 +637,31 @@ async def test_rate_limits_optional(emu: BotApiEmulator, bot: telegram.Bot) -> N
     emu.disable_limits()
 
 
+async def test_edits_and_topics_count_against_a_groups_limit(
+    emu: BotApiEmulator, bot: telegram.Bot
+) -> None:
+    now = [1000.0]
+    emu.state.monotonic = lambda: now[0]
+    g = emu.add_group(title="Forum", is_forum=True)
+    emu.enforce_limits(per_chat_per_second=1, per_group_per_minute=3, global_per_second=30)
+    topic = await bot.create_forum_topic(g, "One")
+    sent = await bot.send_message(g, "card", message_thread_id=topic.message_thread_id)
+    await bot.edit_message_text("card, edited", chat_id=g, message_id=sent.message_id)
+    with pytest.raises(RetryAfter):
+        await bot.edit_forum_topic(g, topic.message_thread_id, name="Two")
+    # An album or a batch copy counts each message.
+    now[0] += 61
+    u = started_user(emu)
+    first = await bot.send_message(u, "a")
+    now[0] += 2
+    second = await bot.send_message(u, "b")
+    now[0] += 2
+    await bot.copy_messages(g, u, [first.message_id, second.message_id])
+    with pytest.raises(RetryAfter):
+        await bot.copy_messages(g, u, [first.message_id, second.message_id])
+    emu.disable_limits()
+
+
 # --------------------------------------------------------------------------- pure units
 
 

@@ -55,6 +55,13 @@ def test_a_private_record_is_never_resent_after_an_unknown_outcome_even_if_asked
     assert decision.state is State.UNKNOWN
 
 
+def test_an_edit_with_an_unknown_outcome_is_simply_tried_again() -> None:
+    for side in (Side.PRIVATE, Side.GROUP):
+        decision = decide(Failure.MAYBE, side, OnUnknown.RETRY)
+        assert decision.state is State.PENDING
+        assert not decision.mark_repeat and not decision.report
+
+
 def test_429_waits_exactly_what_telegram_asked_and_keeps_the_lane_waiting() -> None:
     decision = decide(Failure.RATE_LIMITED, Side.PRIVATE, OnUnknown.REPORT, retry_after=7)
     assert decision.state is State.PENDING
@@ -171,6 +178,12 @@ def test_combined_texts_keep_order_author_and_time() -> None:
     assert text.index("message 1") < text.index("message 2") < text.index("message 3")
     assert text.count("Иван") == 3 and "10:02" in text
     assert sends_of(batches) == 1
+
+
+def test_an_authors_name_cannot_break_the_combined_markup() -> None:
+    pieces = [Piece(n, "text", f"текст {n}", "<3 Иван & Co", "10:00") for n in (1, 2)]
+    text = plan_batches(pieces, combine=True)[0].texts[0]
+    assert "&lt;3 Иван &amp; Co" in text and "<3" not in text
 
 
 def test_a_long_combination_is_split_within_telegrams_limit() -> None:

@@ -15,6 +15,8 @@ Budgets:
   slot goes to the most urgent lane head (``desk.delivery.order_candidates``). When the
   group is behind, a ticket's waiting messages go combined, new tickets are shown at once in
   one message in General while their topics wait, and engineers are told the queue is behind.
+  With several processes on one database, only the longest-running live one sends into the
+  group, so the budget holds for the bot as a whole; another takes over when it is gone.
 * **Network trouble** (no connection, a timeout, a 5xx) stops new sends until a probe
   (``getMe``) answers, so only the requests in flight when it began are in doubt.
 """
@@ -95,6 +97,7 @@ PREVIEW_PATIENCE_WINDOWS = 1 / 6
 BEHIND_WINDOWS = 1.0
 CAUGHT_UP_WINDOWS = 1 / 6
 COMBINE_MAX = 50  # client messages combined at most into one turn of a ticket
+GROUP_MARGIN = 1.0  # seconds added to the group's window, for the network's delay
 PROBE_MAX = 15.0  # seconds between probes while Telegram cannot be reached
 DELAYED_AGAIN = timedelta(minutes=10)  # a client hears "delivery delayed" once in this time
 
@@ -187,6 +190,7 @@ class Dispatcher:
         self._last_heartbeat = float("-inf")
         self._last_backlog_check = float("-inf")
         self._live: list[str] = [self.instance]
+        self._leads_group = True
         self.sent_by_purpose: Counter[str] = Counter()
         self.group_sends: Counter[str] = Counter()
 
@@ -218,9 +222,18 @@ class Dispatcher:
                 pid=os.getpid(),
                 now=now,
             )
-            self._live = alive(
-                await records.live_instances(session, now=now, ttl=INSTANCE_TTL), self.instance
-            )
+            await self._see(session, now)
+
+    async def _see(self, session: AsyncSession, now: datetime) -> None:
+        """Which processes are alive, and which of them sends into the operator group."""
+        instances = await records.live_instances(session, now=now, ttl=INSTANCE_TTL)
+        self._live = alive(instances, self.instance)
+        # The longest-running live process keeps the group's budget for the whole bot: two
+        # processes sending into one group would each spend its 20 a minute.
+        running = sorted(
+            (i for i in instances if i.id in self._live), key=lambda i: (i.started_at, i.id)
+        )
+        self._leads_group = not running or running[0].id == self.instance
 
     async def run(self) -> None:
         """The loop: until :meth:`stop`."""
@@ -244,6 +257,11 @@ class Dispatcher:
         """
         self._stopping = True
         self._wake.set()
+        if self.group_sends:
+            logger.info(
+                "messages into the operator group since start, by kind: %s",
+                ", ".join(f"{k} {n}" for k, n in self.group_sends.most_common()),
+            )
         tasks = list(self._tasks)
         if tasks:
             _done, pending = await asyncio.wait(tasks, timeout=grace)
@@ -293,10 +311,10 @@ class Dispatcher:
                 wait = min(wait, pace)
                 continue
             await self._start(Claim([record], group=False))
-        if now_loop - self._last_backlog_check >= HEARTBEAT:
+        if self._leads_group and now_loop - self._last_backlog_check >= HEARTBEAT:
             self._last_backlog_check = now_loop
             await self._track_backlog(now)
-        if group_heads and not self._group_busy and not self._stopping:
+        if group_heads and self._leads_group and not self._group_busy and not self._stopping:
             gap = self._group_wait(now_loop)
             if gap > 0:
                 wait = min(wait, gap)
@@ -324,7 +342,8 @@ class Dispatcher:
                 recent,
                 now=now_loop,
                 limit=limiter.group_limit,
-                period=limiter.group_period,
+                # Telegram counts a send when it arrives, a little after it left here.
+                period=limiter.group_period + GROUP_MARGIN,
                 count=1,
             )[0]
             wait = max(wait, at - now_loop)
@@ -334,9 +353,7 @@ class Dispatcher:
         now = utc_now()
         async with self.desk.sessions() as session, session.begin():
             await records.heartbeat(session, instance=self.instance, now=now)
-            self._live = alive(
-                await records.live_instances(session, now=now, ttl=INSTANCE_TTL), self.instance
-            )
+            await self._see(session, now)
             stale = await records.stale_in_flight(
                 session, now=now, live=self._live, lease=self._lease
             )
@@ -405,12 +422,17 @@ class Dispatcher:
         now_epoch = utc_now().timestamp()
         async with self.desk.sessions() as session:
             opening = [h.ticket_id for h in heads if h.method == out.OPEN and h.ticket_id]
+            # A ticket waiting for its topic is shown in General once, and again when its
+            # client has written more meanwhile.
             previewed: set[int] = set()
-            if opening:
-                for ticket_id in opening:
-                    ticket = await repo.get_ticket(session, ticket_id=ticket_id)
-                    if ticket is not None and ticket.preview_message_id is not None:
-                        previewed.add(ticket_id)
+            for ticket_id in opening:
+                ticket = await repo.get_ticket(session, ticket_id=ticket_id)
+                if ticket is None or ticket.preview_message_id is None:
+                    continue
+                if not await repo.client_rows_after(
+                    session, ticket_id=ticket_id, after=ticket.preview_upto or 0
+                ):
+                    previewed.add(ticket_id)
         candidates = [
             Candidate(
                 record_id=h.id,
@@ -728,22 +750,43 @@ class Dispatcher:
             repeat=repeat,
         )
         where = {"message_thread_id": ticket.topic_id} if self.desk.forum else {}
+        result = None
         if lone is not None and utf16_len(card) <= CAPTION_LIMIT:
-            result = await self.call(
-                claim,
-                "copyMessage",
-                {
-                    "chat_id": group,
-                    "from_chat_id": lone.source_chat_id,
-                    "message_id": lone.source_message_id,
-                    "caption": card,
-                    "parse_mode": "HTML",
-                    **where,
-                },
-                purpose="card",
+            try:
+                result = await self.call(
+                    claim,
+                    "copyMessage",
+                    {
+                        "chat_id": group,
+                        "from_chat_id": lone.source_chat_id,
+                        "message_id": lone.source_message_id,
+                        "caption": card,
+                        "parse_mode": "HTML",
+                        **where,
+                    },
+                    purpose="card",
+                )
+                absorbed, is_caption = described, True
+            except Failed as failed:
+                if failed.failure is not Failure.REFUSED:
+                    raise
+                # The picture cannot carry the card (it cannot be copied, or not with a
+                # caption): the card goes as text and the picture is copied after it.
+                result = None
+        if result is None:
+            draft = [_html_of(r) for r in sorted(texts, key=lambda r: r.id)]
+            card = render.card(
+                ticket,
+                client,
+                lang,
+                self.desk.settings.zone,
+                forum=self.desk.forum,
+                parent_number=parent.number if parent else None,
+                description=draft,
+                recreated=recreated,
+                repeat=repeat,
             )
-            absorbed, is_caption = described, True
-        else:
+            absorbed = texts
             if utf16_len(card) > MESSAGE_LIMIT:
                 card = render.card(
                     ticket,
@@ -757,8 +800,6 @@ class Dispatcher:
                     repeat=repeat,
                 )
                 absorbed = []
-            else:
-                absorbed = texts
             result = await self.call(
                 claim,
                 "sendMessage",
@@ -1243,23 +1284,22 @@ class Dispatcher:
 
     async def _preview(self, claim: Claim, params: dict[str, Any]) -> dict[str, Any]:
         """New tickets whose topics wait for the group's budget, shown at once in General
-        with their descriptions; engineers answer them by replying ``#1042 text``."""
-        shown: list[tuple[Ticket, Client, list[TicketMessage]]] = []
+        with their descriptions (and, for one shown before, what its client wrote since);
+        engineers answer them by replying ``#1042 text``."""
+        shown: list[tuple[Ticket, Client, list[TicketMessage], bool]] = []
         async with self.desk.sessions() as session:
             for ticket_id in params.get("tickets", []):
                 ticket = await repo.get_ticket(session, ticket_id=int(ticket_id))
-                if ticket is None or ticket.preview_message_id is not None:
-                    continue
-                if ticket.header_message_id is not None:
+                if ticket is None or ticket.header_message_id is not None:
                     continue  # its topic came first after all
+                rows = await repo.client_rows_after(
+                    session, ticket_id=ticket.id, after=ticket.preview_upto or 0
+                )
+                if not rows:
+                    continue
                 client = await repo.get_client(session, client_id=ticket.client_id)
                 assert client is not None
-                rows = [
-                    r
-                    for r in await repo.history(session, ticket_id=ticket.id)
-                    if r.direction == "in"
-                ]
-                shown.append((ticket, client, rows))
+                shown.append((ticket, client, rows, ticket.preview_message_id is not None))
         if not shown:
             return {"skipped": "nothing to preview"}
         text, included = render.preview(
@@ -1269,8 +1309,9 @@ class Dispatcher:
                     cl,
                     [r.text for r in rs if r.text],  # plain: it is shortened
                     sum(1 for r in rs if r.kind != "text"),
+                    more,
                 )
-                for tk, cl, rs in shown
+                for tk, cl, rs, more in shown
             ],
             self.desk.op_lang,
             limit=MESSAGE_LIMIT,
@@ -1284,10 +1325,11 @@ class Dispatcher:
         )
         ids = _ids_of(result)
         async with self.desk.sessions() as session, session.begin():
-            for ticket, _client, _rows in shown[:included]:
+            for ticket, _client, rows, _more in shown[:included]:
                 row = await repo.get_ticket(session, ticket_id=ticket.id)
                 if row is not None and ids:
                     row.preview_message_id = ids[0]
+                    row.preview_upto = max(r.id for r in rows)
                     session.add(TicketPreview(chat_id=group, message_id=ids[0], ticket_id=row.id))
         return {"ids": ids}
 

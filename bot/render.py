@@ -159,7 +159,7 @@ def feedback(ticket: Ticket, lang: str) -> str:
 
 
 def preview(
-    tickets: Sequence[tuple[Ticket, Client, Sequence[str], int]], lang: str, *, limit: int
+    tickets: Sequence[tuple[Ticket, Client, Sequence[str], int, bool]], lang: str, *, limit: int
 ) -> tuple[str, int]:
     """New tickets in one message for General, each with its description (plain texts and
     captions, shortened): the text and how many tickets it holds (the rest wait for the next
@@ -168,11 +168,11 @@ def preview(
     foot = t(lang, "op.preview_hint")
     blocks: list[str] = []
     used = len(head) + len(foot) + 4
-    for ticket, client, texts, attachments in tickets:
+    for ticket, client, texts, attachments, more in tickets:
         body = escape(truncate(" ".join(" ".join(texts).split()), 600)) if texts else "—"
         block = t(
             lang,
-            "op.preview_line",
+            "op.preview_more" if more else "op.preview_line",
             number=format_number(ticket.number),
             type=type_label(lang, ticket.type, short=True),
             priority=priority_label(lang, ticket.priority),

@@ -144,6 +144,8 @@ class Ticket(Base):
     card_is_caption: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The "new tickets" message in the General topic that showed it while its topic waited.
     preview_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The newest of its client's messages shown there (later ones go into the next one).
+    preview_upto: Mapped[int | None] = mapped_column(BigInteger)
     # The group message with the client's rating and comment, edited when the comment comes.
     feedback_message_id: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -323,6 +323,22 @@ async def album_rows(
     return rows.scalars().all()
 
 
+async def client_rows_after(
+    session: AsyncSession, *, ticket_id: int, after: int
+) -> list[TicketMessage]:
+    """The client's messages of a ticket stored after row `after`, in order."""
+    rows = await session.execute(
+        select(TicketMessage)
+        .where(
+            TicketMessage.ticket_id == ticket_id,
+            TicketMessage.direction == "in",
+            TicketMessage.id > after,
+        )
+        .order_by(TicketMessage.id)
+    )
+    return list(rows.scalars())
+
+
 async def copies_sharing(
     session: AsyncSession, *, chat_id: int | None, message_id: int | None
 ) -> int:

@@ -509,4 +509,5 @@ TEXTS: dict[str, str] = {
     "op.edit_to_command": "⚠️ The client already has this message; an edit that turns it into a "
     "command or a note was not applied to the client's copy, which stays as it was.",
     "op.manager_unreachable": "⚠️ Could not reach the manager: {reason}",
+    "op.preview_more": "<b>{number}</b> · {client} adds:\n{description}{attachments}",
 }

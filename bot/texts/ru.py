@@ -513,4 +513,5 @@ TEXTS: dict[str, str] = {
     "op.edit_to_command": "⚠️ Это сообщение уже у клиента; правка, превращающая его в "
     "команду или заметку, к клиенту не применена. Копия у клиента осталась прежней.",
     "op.manager_unreachable": "⚠️ Руководителю не удалось написать: {reason}",
+    "op.preview_more": ("<b>{number}</b> · {client} пишет ещё:\n{description}{attachments}"),
 }

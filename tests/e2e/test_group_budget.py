@@ -269,6 +269,13 @@ async def test_new_tickets_are_shown_in_general_at_once_and_can_be_answered_from
         )
         answer = await desk.bot_says(who, "Перезагрузите сервер", after=mark, timeout=15)
         assert text_of(answer) == "Перезагрузите сервер, пожалуйста"
+        # What the client adds while the topic still waits is shown in General too.
+        last = clients[-1]
+        assert desk.find_header(numbers[-1]) is None  # its topic is still waiting
+        desk.emu.send_text(last, last, "Дополнение: журнал приложу позже")
+        more = await desk.bot_says(desk.group, "Дополнение: журнал", timeout=30)
+        assert more.get("message_thread_id") is None
+        assert f"#{numbers[-1]}" in text_of(more) and "пишет ещё" in text_of(more)
 
 
 async def test_answers_to_clients_never_wait_for_the_groups_budget(tight_desk: Desk) -> None:

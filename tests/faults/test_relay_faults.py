@@ -304,6 +304,42 @@ async def test_two_processes_deliver_a_postponed_message_once(fault_desk: FaultD
     assert emu.polls_of("one") > 0 and emu.polls_of("two") > 0
 
 
+async def test_a_surviving_process_takes_over_what_a_killed_one_had_in_flight(
+    fault_desk: FaultDesk,
+) -> None:
+    fd = fault_desk
+    emu = fd.emu
+    one = await fd.start_bot("one")
+    client = fd.client("Анна", "ru")
+    number = await fd.register(client)
+    two = await fd.start_bot("two")
+    hold = emu.hold(
+        "copyMessage",
+        when=lambda p: p.get("chat_id") == fd.group and p.get("message_id") is not None,
+    )
+    emu.send_text(client, client, "Пока один из двух падает")
+    await hold.wait_arrived(timeout=20)
+
+    def sent_it(name: str) -> bool:
+        return any(
+            method == "copyMessage" and params.get("chat_id") == fd.group
+            for method, params in emu.calls_from(name)
+        )
+
+    doomed, survivor = (one, two) if sent_it("one") else (two, one)
+    doomed.kill9()
+    hold.release()
+    # The other process, still running, judges the record the dead one had in flight: its
+    # outcome is unknown, so the engineers get it again, marked.
+    await emu.wait_for(
+        lambda: len(in_topic(fd, number, "Пока один из двух падает")) >= 2, timeout=40
+    )
+    await settle(2)
+    copies = in_topic(fd, number, "Пока один из двух падает")
+    assert len(copies) == 2 and REPEAT in text_of(copies[1])
+    assert survivor.running
+
+
 # --- the process itself --------------------------------------------------------------------------
 
 

@@ -79,7 +79,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
             DeskRateLimiter(
                 overall_per_second=settings.messages_per_second,
                 group_per_minute=settings.group_messages_per_minute,
-                group_period=settings.group_window_seconds,
+                # Telegram counts a send when it arrives, a little after it left here: the
+                # window is kept a second (in a minute) longer than Telegram's.
+                group_period=settings.group_window_seconds * 61 / 60,
                 max_retries=settings.send_retries,
             )
         )

@@ -97,7 +97,6 @@ PREVIEW_PATIENCE_WINDOWS = 1 / 6
 BEHIND_WINDOWS = 1.0
 CAUGHT_UP_WINDOWS = 1 / 6
 COMBINE_MAX = 50  # client messages combined at most into one turn of a ticket
-GROUP_MARGIN = 1.0  # seconds added to the group's window, for the network's delay
 PROBE_MAX = 15.0  # seconds between probes while Telegram cannot be reached
 DELAYED_AGAIN = timedelta(minutes=10)  # a client hears "delivery delayed" once in this time
 
@@ -342,8 +341,7 @@ class Dispatcher:
                 recent,
                 now=now_loop,
                 limit=limiter.group_limit,
-                # Telegram counts a send when it arrives, a little after it left here.
-                period=limiter.group_period + GROUP_MARGIN,
+                period=limiter.group_period,
                 count=1,
             )[0]
             wait = max(wait, at - now_loop)

@@ -736,17 +736,21 @@ class Dispatcher:
         media = [r for r in waiting if r.kind != "text"]
         lone = media[0] if len(media) == 1 and media[0].kind in CAPTIONED else None
         described = texts + ([lone] if lone is not None else [])
-        card = render.card(
-            ticket,
-            client,
-            lang,
-            self.desk.settings.zone,
-            forum=self.desk.forum,
-            parent_number=parent.number if parent else None,
-            description=[_html_of(r) for r in sorted(described, key=lambda r: r.id)],
-            recreated=recreated,
-            repeat=repeat,
-        )
+
+        def draw(parts: Sequence[TicketMessage]) -> str:
+            return render.card(
+                ticket,
+                client,
+                lang,
+                self.desk.settings.zone,
+                forum=self.desk.forum,
+                parent_number=parent.number if parent else None,
+                description=[_html_of(r) for r in sorted(parts, key=lambda r: r.id)],
+                recreated=recreated,
+                repeat=repeat,
+            )
+
+        card = draw(described)
         where = {"message_thread_id": ticket.topic_id} if self.desk.forum else {}
         result = None
         if lone is not None and utf16_len(card) <= CAPTION_LIMIT:
@@ -772,32 +776,10 @@ class Dispatcher:
                 # caption): the card goes as text and the picture is copied after it.
                 result = None
         if result is None:
-            draft = [_html_of(r) for r in sorted(texts, key=lambda r: r.id)]
-            card = render.card(
-                ticket,
-                client,
-                lang,
-                self.desk.settings.zone,
-                forum=self.desk.forum,
-                parent_number=parent.number if parent else None,
-                description=draft,
-                recreated=recreated,
-                repeat=repeat,
-            )
-            absorbed = texts
+            card, absorbed = draw(texts), texts
             if utf16_len(card) > MESSAGE_LIMIT:
-                card = render.card(
-                    ticket,
-                    client,
-                    lang,
-                    self.desk.settings.zone,
-                    forum=self.desk.forum,
-                    parent_number=parent.number if parent else None,
-                    description=[],
-                    recreated=recreated,
-                    repeat=repeat,
-                )
-                absorbed = []
+                # A description too long for the card: the card alone, the texts after it.
+                card, absorbed = draw([]), []
             result = await self.call(
                 claim,
                 "sendMessage",

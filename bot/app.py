@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -23,7 +23,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot import commands
 from bot.broadcast import Broadcaster
+from bot.commands import Audience, menu
 from bot.config import Settings
 from bot.context import CURRENT_UPDATE, AlreadyHandled, Desk, DeskApp, DeskContext
 from bot.dispatcher import Dispatcher
@@ -38,11 +40,10 @@ from bot.handlers import (
     registration,
 )
 from bot.handlers.common import answer
-from bot.handlers.operator import ENGINEER_COMMANDS
 from bot.inbox import Poller
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
-from bot.texts import escape, t
+from bot.texts import LANGUAGES, escape, t
 from desk.clock import Clock, SystemClock
 from kb.matcher import MatcherConfig
 from kb.service import KnowledgeBase
@@ -50,19 +51,6 @@ from storage import outbox as records
 from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
 logger = logging.getLogger(__name__)
-
-CLIENT_COMMANDS = (
-    "start",
-    "new",
-    "tickets",
-    "kb",
-    "help",
-    "language",
-    "news",
-    "subscribe",
-    "unsubscribe",
-    "cancel",
-)
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
@@ -145,18 +133,14 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     operator_cmd = operators & new_messages
 
     # Group 0: commands and buttons first, so that "/new" is never relayed as text.
-    app.add_handler(CommandHandler("start", client.start, filters=private_cmd))
-    app.add_handler(CommandHandler("help", client.show_help, filters=private_cmd))
-    app.add_handler(CommandHandler("language", client.choose_language, filters=private_cmd))
-    app.add_handler(CommandHandler("new", registration.new_ticket, filters=private_cmd))
-    app.add_handler(CommandHandler("tickets", client.list_tickets, filters=private_cmd))
-    app.add_handler(CommandHandler("cancel", registration.cancel, filters=private_cmd))
-    app.add_handler(CommandHandler("kb", kb.kb_command, filters=private_cmd))
-    app.add_handler(CommandHandler("subscribe", client.subscribe, filters=private_cmd))
-    app.add_handler(CommandHandler("unsubscribe", client.unsubscribe, filters=private_cmd))
-    app.add_handler(CommandHandler("news", announce.news, filters=private_cmd))
+    for command in commands.of(Audience.CLIENT):
+        app.add_handler(CommandHandler(command.name, command.callback, filters=private_cmd))
     app.add_handler(
-        CommandHandler(ENGINEER_COMMANDS, client.engineer_command_in_private, filters=private_cmd)
+        CommandHandler(
+            commands.names(Audience.ENGINEER, Audience.ADMIN),
+            client.engineer_command_in_private,
+            filters=private_cmd,
+        )
     )
     app.add_handler(MessageHandler(private_cmd & filters.COMMAND, client.unknown_command))
 
@@ -191,20 +175,8 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     app.add_handler(CallbackQueryHandler(_stale_button))
 
     # Engineer commands act only in the operator group.
-    app.add_handler(CommandHandler("take", operator.take, filters=operator_cmd))
-    app.add_handler(CommandHandler("close", operator.close, filters=operator_cmd))
-    app.add_handler(CommandHandler("reopen", operator.reopen, filters=operator_cmd))
-    app.add_handler(CommandHandler("type", operator.ask_type, filters=operator_cmd))
-    app.add_handler(CommandHandler("priority", operator.ask_priority, filters=operator_cmd))
-    app.add_handler(CommandHandler("info", operator.info, filters=operator_cmd))
-    app.add_handler(CommandHandler("note", operator.note, filters=operator_cmd))
-    app.add_handler(CommandHandler("org", operator.set_organization, filters=operator_cmd))
-    app.add_handler(CommandHandler("solve", lifecycle.solve, filters=operator_cmd))
-    app.add_handler(CommandHandler("ask", lifecycle.ask, filters=operator_cmd))
-    app.add_handler(CommandHandler("article", kb.link_article, filters=operator_cmd))
-    app.add_handler(CommandHandler("kbstats", kb.kb_stats, filters=operator_cmd))
-    app.add_handler(CommandHandler("kbreload", kb.reload_kb, filters=operator_cmd))
-    app.add_handler(CommandHandler("announce", announce.announce, filters=operator_cmd))
+    for command in commands.of(Audience.ENGINEER, Audience.ADMIN):
+        app.add_handler(CommandHandler(command.name, command.callback, filters=operator_cmd))
     # Any other command in the group: never relayed; in a ticket's thread the engineer hears so.
     app.add_handler(MessageHandler(operator_cmd & filters.COMMAND, operator.unknown_command))
 
@@ -326,17 +298,17 @@ async def detect_forum(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
 async def _publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     desk: Desk = app.bot_data
     try:
-        for lang in ("ru", "en"):
-            commands = [BotCommand(c, t(lang, f"commands.{c}")) for c in CLIENT_COMMANDS]
+        for lang in LANGUAGES:
             await app.bot.set_my_commands(
-                commands,
+                menu(lang, Audience.CLIENT),
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=None if lang == desk.settings.default_language else lang,
             )
-        await app.bot.set_my_commands(
-            [BotCommand(c, c) for c in ENGINEER_COMMANDS],
-            scope=BotCommandScopeChat(desk.operator_chat_id),
-        )
+            await app.bot.set_my_commands(
+                menu(lang, Audience.ENGINEER, Audience.ADMIN),
+                scope=BotCommandScopeChat(desk.operator_chat_id),
+                language_code=None if lang == desk.op_lang else lang,
+            )
     except TelegramError as exc:
         logger.warning("could not publish the command list: %s", exc)
 

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from desk.calendar import BusinessCalendar
+from desk.people import Gender, parse_gender
 from kb.articles import DEFAULT_KB_DIR
 from kb.matcher import MatcherConfig
 
@@ -110,6 +111,11 @@ class Settings(DeskSettings):
     default_language: Literal["ru", "en"] = "ru"
     operator_language: Literal["ru", "en"] = "ru"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    engineer_genders: Annotated[dict[int, Gender], NoDecode] = Field(
+        default_factory=dict,
+        description="Optional grammatical gender of engineers for Russian messages, "
+        "e.g. 111:female,222:male; an engineer's own /me wins; neutral wording otherwise.",
+    )
     group_messages_per_minute: int = Field(default=20, ge=1)
     group_window_seconds: float = Field(
         default=60.0,
@@ -269,6 +275,22 @@ class Settings(DeskSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("TELEGRAM_API_URL must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("engineer_genders", mode="before")
+    @classmethod
+    def _genders(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        genders: dict[int, Gender] = {}
+        for part in value.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            user, _, word = part.partition(":")
+            gender = parse_gender(word)
+            if gender is None or not user.strip().lstrip("-").isdigit():
+                raise ValueError(f"ENGINEER_GENDERS: {part.strip()!r} is not user_id:female|male")
+            genders[int(user)] = gender
+        return genders
 
     @field_validator("admin_ids", mode="before")
     @classmethod

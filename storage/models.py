@@ -453,3 +453,14 @@ class TicketPreview(Base):
     ticket_id: Mapped[int] = mapped_column(
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+
+
+class Engineer(Base):
+    """What an engineer told the desk about themselves (``/me``): the grammatical gender
+    messages about them use."""
+
+    __tablename__ = "engineers"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.texts import Raw, variables
 from bot.texts import t as _t
 from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
@@ -19,8 +20,10 @@ from tests.conftest import BotProcess, make_settings
 
 
 def t(lang: str, key: str) -> str:
-    """A catalog text as the client sees it: without HTML tags."""
-    return re.sub(r"<[^>]+>", "", _t(lang, key))
+    """A catalog text as the client sees it: without HTML tags, its values shown as
+    ``{name}`` (a test matches the parts around them)."""
+    values = {name: Raw(f"{{{name}}}") for name in variables(lang, key) if name != "gender"}
+    return re.sub(r"<[^>]+>", "", _t(lang, key, **values))
 
 
 @dataclass

@@ -85,7 +85,7 @@ async def test_a_tickets_ordinary_life_costs_at_most_eight_group_messages(
         assert "photo" in card and "Не открывается карточка договора" in text_of(card)
 
         desk.engineer_command(engineer, number, "/take")
-        await desk.bot_says(client, "взял в работу")
+        await desk.bot_says(client, "в работе")
         desk.engineer_command(engineer, number, "/note клиент на 5.2")
         mark = desk.last_id(client)
         desk.engineer_says(engineer, number, "Обновите клиент до 5.2.1")

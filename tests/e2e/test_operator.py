@@ -18,7 +18,7 @@ async def test_take_assigns_recolours_and_tells_the_client(desk: Desk) -> None:
     number = await desk.register(client)
     mark = desk.last_id(client)
     desk.engineer_command(engineer, number, "/take")
-    told = await desk.bot_says(client, "взял в работу", after=mark)
+    told = await desk.bot_says(client, "в работе", after=mark)
     assert f"#{number}" in text_of(told) and "Ольга Инженер" in text_of(told)
     # The topic's title carries the colour and the assignee; the command gets a reaction,
     # not a message: the group's budget goes to what engineers need to read.

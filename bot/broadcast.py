@@ -33,7 +33,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot import relay
+from bot import callbacks, relay
 from bot.context import Desk, Unit
 from bot.outbox import markup_json
 from bot.ratelimit import retry_after_seconds
@@ -99,11 +99,18 @@ def client_keyboard(announcement: Announcement, lang: str) -> InlineKeyboardMark
             [
                 InlineKeyboardButton(
                     t(lang, "ann.request_version", version=announcement.version),
-                    callback_data=f"v:req:{announcement.id}",
+                    callback_data=callbacks.version_request(announcement.id),
                 )
             ]
         )
-    rows.append([InlineKeyboardButton(t(lang, "ann.unsubscribe"), callback_data="n:off")])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.unsubscribe"),
+                callback_data=callbacks.news(callbacks.News.UNSUBSCRIBE),
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -544,7 +551,9 @@ class Broadcaster:
                         [
                             InlineKeyboardButton(
                                 t(lang, "ann.resend_unknown", count=progress.unknown),
-                                callback_data=f"a:ru:{announcement_id}",
+                                callback_data=callbacks.announce(
+                                    callbacks.Announce.RESEND_UNKNOWN, announcement_id
+                                ),
                             )
                         ]
                     ]

@@ -24,10 +24,11 @@ from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot import callbacks as cb
 from bot import deadlines, relay, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, touch_client
 from bot.handlers.operator import find_ticket
 from bot.outbox import markup_json
 from bot.texts import Raw, t
@@ -63,7 +64,8 @@ def _thread_of(message: Message) -> int | None:
 
 def _cancel_button(desk: Desk, announcement_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        t(desk.op_lang, "ann.cancel"), callback_data=f"a:x:{announcement_id}"
+        t(desk.op_lang, "ann.cancel"),
+        callback_data=cb.announce(cb.Announce.CANCEL, announcement_id),
     )
 
 
@@ -251,11 +253,21 @@ async def _ask_audience(unit: Unit, row: Announcement) -> None:
     everyone = await store.audience_size(unit.session, audience="all", orgs=[])
     orgs = await store.organizations_with_subscribers(unit.session)
     rows = [
-        [InlineKeyboardButton(t(lang, "ann.all", count=everyone), callback_data=f"a:all:{row.id}")]
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.all", count=everyone),
+                callback_data=cb.announce(cb.Announce.EVERYONE, row.id),
+            )
+        ]
     ]
     if orgs:
         rows.append(
-            [InlineKeyboardButton(t(lang, "ann.choose_orgs"), callback_data=f"a:orgs:{row.id}")]
+            [
+                InlineKeyboardButton(
+                    t(lang, "ann.choose_orgs"),
+                    callback_data=cb.announce(cb.Announce.PICK_ORGS, row.id),
+                )
+            ]
         )
     await _prompt(unit, row, t(lang, "ann.ask_audience"), rows)
 
@@ -299,8 +311,17 @@ async def _preview(unit: Unit, row: Announcement) -> None:
         version=row.version or t(lang, "ann.no_version_label"),
     )
     buttons = [
-        [InlineKeyboardButton(t(lang, "ann.send", count=count), callback_data=f"a:go:{row.id}")],
-        [InlineKeyboardButton(t(lang, "ann.restart"), callback_data=f"a:re:{row.id}")],
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.send", count=count),
+                callback_data=cb.announce(cb.Announce.SEND, row.id),
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.restart"), callback_data=cb.announce(cb.Announce.RESTART, row.id)
+            )
+        ],
     ]
     await _prompt(unit, row, text, buttons)
 
@@ -319,13 +340,12 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     if not _is_admin(desk, query.from_user.id):
         answer(desk, query, t(lang, "admin_only"), alert=True)
         return
-    parsed = parse_press(query.data)
-    if parsed is None:
+    press = cb.parse_announce(query.data)
+    if press is None:
         answer(desk, query)
         return
-    action, numbers = parsed
-    announcement_id = numbers[0]
-    if action == "ru":
+    action, announcement_id = press.action, press.announcement_id
+    if action is cb.Announce.RESEND_UNKNOWN:
         await _resend_unknown(desk, query, announcement_id)
         return
     launched = False
@@ -343,21 +363,21 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             # The question's id is not recorded yet, but the admin pressed one of its buttons:
             # Telegram shows it. Each action below still checks the step it belongs to.
             row.prompt_message_id = message.message_id
-        if action == "x":
+        if action is cb.Announce.CANCEL:
             if not await store.cancel(unit.session, announcement_id=announcement_id):
                 answer(desk, query, t(lang, "ann.stale"))
                 return
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _post(unit, row, t(lang, "ann.cancelled", id=announcement_id))
-        elif action == "all" and row.step == "audience":
+        elif action is cb.Announce.EVERYONE and row.step == "audience":
             await _set_audience(unit, query, row, "all", [])
-        elif action == "orgs" and row.step == "audience":
+        elif action is cb.Announce.PICK_ORGS and row.step == "audience":
             answer(desk, query)
             await _show_orgs(unit, message.message_id, row, chosen=[], fresh_choices=True)
-        elif action == "org" and row.step == "orgs" and len(numbers) == 2:
+        elif action is cb.Announce.TOGGLE_ORG and row.step == "orgs":
             choices = store.org_choices(row)
-            index = numbers[1]
+            index = press.index if press.index is not None else -1
             answer(desk, query)
             if not 0 <= index < len(choices):
                 return
@@ -365,23 +385,23 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             name = choices[index]
             chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
             await _show_orgs(unit, message.message_id, row, chosen=chosen, fresh_choices=False)
-        elif action == "ok" and row.step == "orgs":
+        elif action is cb.Announce.ORGS_DONE and row.step == "orgs":
             chosen = store.organizations(row)
             if not chosen:
                 answer(desk, query, t(lang, "ann.pick_one"), alert=True)
                 return
             await _set_audience(unit, query, row, "orgs", chosen)
-        elif action == "nov" and row.step == "version":
+        elif action is cb.Announce.NO_VERSION and row.step == "version":
             row.version, row.step = None, "preview"
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _preview(unit, row)
-        elif action == "re" and row.step == "preview":
+        elif action is cb.Announce.RESTART and row.step == "preview":
             row.step, row.version, row.audience, row.organizations = "content", None, "all", "[]"
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _prompt(unit, row, t(lang, "ann.ask_content", id=announcement_id), [])
-        elif action == "go" and row.step == "preview":
+        elif action is cb.Announce.SEND and row.step == "preview":
             launched = await _launch(unit, query, row)
         else:
             answer(desk, query, t(lang, "ann.stale"))
@@ -402,7 +422,14 @@ async def _set_audience(
         unit,
         row,
         t(lang, "ann.ask_version"),
-        [[InlineKeyboardButton(t(lang, "ann.no_version"), callback_data=f"a:nov:{row.id}")]],
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "ann.no_version"),
+                    callback_data=cb.announce(cb.Announce.NO_VERSION, row.id),
+                )
+            ]
+        ],
     )
 
 
@@ -427,7 +454,7 @@ async def _show_orgs(
         [
             InlineKeyboardButton(
                 f"{'✅' if name in chosen else '▫️'} {name} ({counts.get(name, 0)})"[:60],
-                callback_data=f"a:org:{row.id}:{index}",
+                callback_data=cb.announce_org(row.id, index),
             )
         ]
         for index, name in enumerate(choices)
@@ -435,7 +462,8 @@ async def _show_orgs(
     rows.append(
         [
             InlineKeyboardButton(
-                t(lang, "ann.orgs_done", count=len(chosen)), callback_data=f"a:ok:{row.id}"
+                t(lang, "ann.orgs_done", count=len(chosen)),
+                callback_data=cb.announce(cb.Announce.ORGS_DONE, row.id),
             )
         ]
     )
@@ -528,7 +556,7 @@ class _AlreadyTaken(Exception):
 async def request_version(update: Update, context: DeskContext) -> None:
     """``v:req:<announcement>``: registers a "new version" ticket, once per client."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press = await client_press(update, desk, cb.parse_version_request)
     if press is None:
         return
     client, query = press.client, press.query
@@ -536,7 +564,7 @@ async def request_version(update: Update, context: DeskContext) -> None:
     try:
         async with desk.unit() as unit:
             session = unit.session
-            row = await store.get(session, announcement_id=press.numbers[0])
+            row = await store.get(session, announcement_id=press.data)
             delivery = (
                 await store.delivery_for(session, announcement_id=row.id, client_id=client.id)
                 if row is not None
@@ -590,7 +618,7 @@ async def request_version(update: Update, context: DeskContext) -> None:
     except _AlreadyTaken:
         async with desk.unit() as unit:
             again = await store.delivery_for(
-                unit.session, announcement_id=press.numbers[0], client_id=client.id
+                unit.session, announcement_id=press.data, client_id=client.id
             )
             await _already_requested(unit, query, lang, again.ticket_id if again else None)
 
@@ -661,7 +689,11 @@ async def news(update: Update, context: DeskContext) -> None:
                 now=desk.clock.now(),
             )
             buttons = [
-                [InlineKeyboardButton(f"📄 {a.title}"[:60], callback_data=f"k:o:{search.id}:{n}")]
+                [
+                    InlineKeyboardButton(
+                        f"📄 {a.title}"[:60], callback_data=cb.kb_open(search.id, n)
+                    )
+                ]
                 for n, a in enumerate(featured)
             ]
         parts.append(

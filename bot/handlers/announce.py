@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks as cb
-from bot import deadlines, relay, render
+from bot import deadlines, incoming, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, drop_buttons, touch_client
@@ -222,7 +222,7 @@ async def capture(update: Update, context: DeskContext) -> bool:
 
 def _content_of(message: Message) -> tuple[str, str, str | None] | None:
     """(kind, HTML text, file id) of a message clients can receive, or None."""
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     if info.kind == "text":
         return "text", message.text_html, None
     if info.kind not in MEDIA_SENDERS:

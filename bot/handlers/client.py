@@ -9,7 +9,7 @@ import math
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks as cb
-from bot import deadlines, keyboards, relay, render
+from bot import deadlines, incoming, keyboards, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers import escalation, kb, lifecycle, registration
 from bot.handlers.common import (
@@ -347,7 +347,7 @@ async def relay_to_ticket(
     the engineers; all in the caller's unit of work."""
     desk = unit.desk
     session = unit.session
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     now = desk.clock.now()
     row = await repo.add_ticket_message(
         session,

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from telegram import Message, Update, User
 
 from bot import callbacks as cb
-from bot import deadlines, keyboards, relay, render
+from bot import deadlines, incoming, keyboards, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer
 from bot.outbox import RELAY_OUT
@@ -449,7 +449,7 @@ async def note(update: Update, context: DeskContext) -> None:
 
 async def _store_note(desk: Desk, message: Message, text: str) -> None:
     """Stores a note (a text, or a file with its caption) and acknowledges it with ✍."""
-    info_ = relay.describe_message(message)
+    info_ = incoming.describe_message(message)
     found = await find_ticket(desk, message)
     async with desk.unit() as unit:
         ticket = await _ticket_or_explain(unit, message, found)
@@ -578,7 +578,7 @@ async def _relay_answer(
 ) -> None:
     """Stores the engineer's message and queues its copy for the client."""
     assert message.from_user is not None
-    info_ = relay.describe_message(message)
+    info_ = incoming.describe_message(message)
     now = desk.clock.now()
     async with desk.unit() as unit:
         row = await repo.add_ticket_message(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Message, Update
 
 from bot import callbacks as cb
-from bot import deadlines, keyboards, relay, render
+from bot import deadlines, incoming, keyboards, render
 from bot.context import DeskContext, Unit
 from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
 from bot.texts import t
@@ -88,7 +88,7 @@ async def begin(
 
 
 async def _add_item(session: AsyncSession, client_id: int, message: Message) -> None:
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     await repo.add_draft_item(
         session,
         client_id=client_id,
@@ -417,7 +417,7 @@ async def on_message(update: Update, context: DeskContext, client: Client, draft
 async def edit_item(unit: Unit, client_id: int, message: Message) -> bool:
     """The client edited a message that is part of an unfinished description: the draft
     takes the new text, so the summary and the engineers see the same. True if it was one."""
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     return await repo.update_draft_item(
         unit.session,
         client_id=client_id,

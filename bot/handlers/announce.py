@@ -22,17 +22,26 @@ import logging
 import re
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
 from bot import callbacks as cb
 from bot import deadlines, incoming, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
 from bot.handlers.operator import find_ticket
 from bot.outbox import markup_json
 from bot.texts import Raw, t
 from desk.broadcast import in_audience, parse_version
+from desk.roles import Privilege, may
 from desk.text import utf16_len
 from desk.tickets import DEFAULT_PRIORITY, Status, TicketType, format_number
 from storage import announcements as store
@@ -54,8 +63,8 @@ NOTICE = "ann_notice"  # anything else said about the announcement
 SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
-def _is_admin(desk: Desk, user_id: int | None) -> bool:
-    return user_id is not None and user_id in desk.settings.admin_ids
+def _may_announce(desk: Desk, user: User | None, chat: Chat | None) -> bool:
+    return may(role_of(desk, user, chat), Privilege.ANNOUNCE)
 
 
 def _thread_of(message: Message) -> int | None:
@@ -152,7 +161,7 @@ async def announce(update: Update, context: DeskContext) -> None:
     desk = context.desk
     lang = desk.op_lang
     user = message.from_user
-    if user is None or not _is_admin(desk, user.id):
+    if user is None or not _may_announce(desk, user, message.chat):
         async with desk.unit() as unit:
             await unit.out.answer(message, t(lang, "admin_only"))
         return
@@ -183,7 +192,7 @@ async def capture(update: Update, context: DeskContext) -> bool:
     desk = context.desk
     if message is None or message.from_user is None:
         return False
-    if not _is_admin(desk, message.from_user.id):
+    if not _may_announce(desk, message.from_user, message.chat):
         return False
     async with desk.tx() as session:
         row = await store.composing(session, author_id=message.from_user.id)
@@ -337,7 +346,7 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     lang = desk.op_lang
     message = query.message
     assert message is not None  # pressed in the operator group: see bot/app.py
-    if not _is_admin(desk, query.from_user.id):
+    if not _may_announce(desk, query.from_user, message.chat):
         answer(desk, query, t(lang, "admin_only"), alert=True)
         return
     press = cb.parse_announce(query.data)

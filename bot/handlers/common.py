@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
 
 from bot.context import Desk
 from bot.outbox import Out
 from desk.language import pick_language
+from desk.roles import Role, role_in_chat
 from storage import repo
 from storage.models import Client, Ticket
 
@@ -44,6 +45,19 @@ async def touch_client(update: Update, desk: Desk) -> Client:
         if not client.language_chosen:
             client.language = language
     return client
+
+
+def role_of(desk: Desk, user: User | None, chat: Chat | None) -> Role:
+    """The part `user` plays for the desk in `chat` (``desk/roles.py`` decides)."""
+    if user is None or chat is None:
+        return Role.NOBODY
+    return role_in_chat(
+        user_id=user.id,
+        chat_id=chat.id,
+        chat_is_private=chat.type == Chat.PRIVATE,
+        operator_chat_id=desk.operator_chat_id,
+        admin_ids=desk.settings.admin_ids,
+    )
 
 
 def answer(

@@ -14,9 +14,10 @@ from bot import callbacks as cb
 from bot import render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers import registration
-from bot.handlers.common import answer, client_press, drop_buttons, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
 from bot.handlers.operator import _ticket_or_explain, find_ticket
 from bot.texts import t
+from desk.roles import Privilege, may
 from desk.text import truncate
 from desk.tickets import format_number
 from kb.matcher import Outcome
@@ -394,8 +395,7 @@ async def reload_kb(update: Update, context: DeskContext) -> None:
     message = update.effective_message
     assert message is not None
     desk = context.desk
-    user = message.from_user
-    if user is None or user.id not in desk.settings.admin_ids:
+    if not may(role_of(desk, message.from_user, message.chat), Privilege.RELOAD_KB):
         async with desk.unit() as unit:
             await unit.out.answer(message, t(desk.op_lang, "admin_only"))
         return

@@ -39,7 +39,14 @@ from bot.outbox import markup_json
 from bot.ratelimit import retry_after_seconds
 from bot.telegram_errors import classify, request_never_left
 from bot.texts import Raw, t
-from desk.broadcast import Failure, Progress, State, after_failure, format_duration
+from desk.broadcast import (
+    AnnouncementStatus,
+    Failure,
+    Progress,
+    State,
+    after_failure,
+    format_duration,
+)
 from desk.delivery import Priority
 from storage import announcements as store
 from storage import outbox as records
@@ -314,7 +321,7 @@ class Broadcaster:
         desk = self.desk
         async with desk.tx() as session:
             announcement = await store.get(session, announcement_id=announcement_id)
-        if announcement is None or announcement.status != "sending":
+        if announcement is None or announcement.status != AnnouncementStatus.SENDING:
             return
         workers_count = self._settings.broadcast_workers
         queue: asyncio.Queue[tuple[int, int, str] | None] = asyncio.Queue(

@@ -40,7 +40,17 @@ from bot.handlers.common import answer, client_press, drop_buttons, role_of, tou
 from bot.handlers.operator import find_ticket
 from bot.outbox import markup_json
 from bot.texts import Raw, t
-from desk.broadcast import in_audience, parse_version
+from desk.broadcast import (
+    EVERYONE,
+    AnnouncementStatus,
+    AudienceKind,
+    ComposeStep,
+    Move,
+    Stage,
+    allowed,
+    apply,
+    parse_version,
+)
 from desk.roles import Privilege, may
 from desk.text import utf16_len
 from desk.tickets import DEFAULT_PRIORITY, Status, TicketType, format_number
@@ -65,6 +75,16 @@ SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 def _may_announce(desk: Desk, user: User | None, chat: Chat | None) -> bool:
     return may(role_of(desk, user, chat), Privilege.ANNOUNCE)
+
+
+def _stage(row: Announcement) -> Stage:
+    return Stage(AnnouncementStatus(row.status), ComposeStep(row.step))
+
+
+def _move(row: Announcement, move: Move) -> None:
+    """Moves the row on by ``desk/broadcast.py``'s table; MoveRefused if it may not."""
+    status, step = apply(_stage(row), move)
+    row.status, row.step = status.value, step.value
 
 
 def _thread_of(message: Message) -> int | None:
@@ -144,7 +164,11 @@ async def _settled(desk: Desk, row: Announcement | None) -> Announcement | None:
     Outside any unit of work: nothing is held open while waiting.
     """
     for pause in SETTLE_PAUSES:
-        if row is None or row.status != "composing" or row.prompt_message_id is not None:
+        if (
+            row is None
+            or row.status != AnnouncementStatus.COMPOSING
+            or row.prompt_message_id is not None
+        ):
             return row
         await asyncio.sleep(pause)
         row = await _read(desk, row.id)
@@ -196,7 +220,9 @@ async def capture(update: Update, context: DeskContext) -> bool:
         return False
     async with desk.tx() as session:
         row = await store.composing(session, author_id=message.from_user.id)
-    if row is None or row.step not in ("content", "version"):
+    if row is None or not (
+        allowed(_stage(row), Move.TAKE_CONTENT) or allowed(_stage(row), Move.TAKE_VERSION)
+    ):
         return False
     if _thread_of(message) != row.thread_id:
         return False
@@ -218,9 +244,9 @@ async def capture(update: Update, context: DeskContext) -> bool:
     try:
         async with desk.unit() as unit:
             fresh = await store.get(unit.session, announcement_id=row.id)
-            if fresh is None or fresh.status != "composing" or fresh.step != step:
+            if fresh is None or fresh.status != AnnouncementStatus.COMPOSING or fresh.step != step:
                 raise _Changed  # rolled back, the update unmarked: the group handler takes it
-            if step == "content":
+            if step == ComposeStep.CONTENT:
                 await _take_content(unit, message, fresh)
             else:
                 await _take_version(unit, message, fresh)
@@ -252,14 +278,15 @@ async def _take_content(unit: Unit, message: Message, row: Announcement) -> None
     if kind != "text" and utf16_len(message.caption or "") > CAPTION_LIMIT:
         await unit.out.answer(message, t(lang, "ann.caption_too_long"))
         return
-    row.kind, row.text_html, row.file_id, row.step = kind, text_html, file_id, "audience"
+    row.kind, row.text_html, row.file_id = kind, text_html, file_id
+    _move(row, Move.TAKE_CONTENT)
     await _drop_prompt(unit, row)
     await _ask_audience(unit, row)
 
 
 async def _ask_audience(unit: Unit, row: Announcement) -> None:
     lang = unit.desk.op_lang
-    everyone = await store.audience_size(unit.session, audience="all", orgs=[])
+    everyone = await store.audience_size(unit.session, audience=EVERYONE)
     orgs = await store.organizations_with_subscribers(unit.session)
     rows = [
         [
@@ -286,7 +313,8 @@ async def _take_version(unit: Unit, message: Message, row: Announcement) -> None
     if version is None:
         await unit.out.answer(message, t(unit.desk.op_lang, "ann.bad_version"))
         return
-    row.version, row.step = version, "preview"
+    row.version = version
+    _move(row, Move.TAKE_VERSION)
     await _drop_prompt(unit, row)
     await _preview(unit, row)
 
@@ -300,23 +328,23 @@ async def _preview(unit: Unit, row: Announcement) -> None:
     """
     desk = unit.desk
     lang = desk.op_lang
-    orgs = store.organizations(row)
-    count = await store.audience_size(unit.session, audience=row.audience, orgs=orgs)
+    audience = store.audience_of(row)
+    count = await store.audience_size(unit.session, audience=audience)
     method, params = content_request(row, desk.settings.default_language)
     params["message_thread_id"] = row.thread_id if desk.forum else None
     await unit.out.send(
         desk.operator_chat_id, method, params, lane=admin_lane(row.id), purpose=PREVIEW
     )
-    audience = (
+    addressed = (
         t(lang, "ann.audience_all")
-        if row.audience == "all"
-        else t(lang, "ann.audience_orgs", names=", ".join(orgs))
+        if audience.kind is AudienceKind.ALL
+        else t(lang, "ann.audience_orgs", names=", ".join(store.organizations(row)))
     )
     text = t(
         lang,
         "ann.preview",
         count=count,
-        audience=Raw(audience),
+        audience=Raw(addressed),
         version=row.version or t(lang, "ann.no_version_label"),
     )
     buttons = [
@@ -362,7 +390,7 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
         row = await store.get(unit.session, announcement_id=announcement_id)
         if (
             row is None
-            or row.status != "composing"
+            or row.status != AnnouncementStatus.COMPOSING
             or (row.prompt_message_id is not None and row.prompt_message_id != message.message_id)
         ):
             answer(desk, query, t(lang, "ann.stale"))
@@ -372,6 +400,7 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             # The question's id is not recorded yet, but the admin pressed one of its buttons:
             # Telegram shows it. Each action below still checks the step it belongs to.
             row.prompt_message_id = message.message_id
+        stage = _stage(row)
         if action is cb.Announce.CANCEL:
             if not await store.cancel(unit.session, announcement_id=announcement_id):
                 answer(desk, query, t(lang, "ann.stale"))
@@ -379,12 +408,12 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _post(unit, row, t(lang, "ann.cancelled", id=announcement_id))
-        elif action is cb.Announce.EVERYONE and row.step == "audience":
-            await _set_audience(unit, query, row, "all", [])
-        elif action is cb.Announce.PICK_ORGS and row.step == "audience":
+        elif action is cb.Announce.EVERYONE and allowed(stage, Move.ADDRESS_ALL):
+            await _set_audience(unit, query, row, AudienceKind.ALL, [])
+        elif action is cb.Announce.PICK_ORGS and allowed(stage, Move.OFFER_ORGS):
             answer(desk, query)
             await _show_orgs(unit, message.message_id, row, chosen=[], fresh_choices=True)
-        elif action is cb.Announce.TOGGLE_ORG and row.step == "orgs":
+        elif action is cb.Announce.TOGGLE_ORG and allowed(stage, Move.TOGGLE_ORG):
             choices = store.org_choices(row)
             index = press.index if press.index is not None else -1
             answer(desk, query)
@@ -394,23 +423,25 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             name = choices[index]
             chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
             await _show_orgs(unit, message.message_id, row, chosen=chosen, fresh_choices=False)
-        elif action is cb.Announce.ORGS_DONE and row.step == "orgs":
+        elif action is cb.Announce.ORGS_DONE and allowed(stage, Move.ADDRESS_ORGS):
             chosen = store.organizations(row)
             if not chosen:
                 answer(desk, query, t(lang, "ann.pick_one"), alert=True)
                 return
-            await _set_audience(unit, query, row, "orgs", chosen)
-        elif action is cb.Announce.NO_VERSION and row.step == "version":
-            row.version, row.step = None, "preview"
+            await _set_audience(unit, query, row, AudienceKind.ORGS, chosen)
+        elif action is cb.Announce.NO_VERSION and allowed(stage, Move.TAKE_VERSION):
+            row.version = None
+            _move(row, Move.TAKE_VERSION)
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _preview(unit, row)
-        elif action is cb.Announce.RESTART and row.step == "preview":
-            row.step, row.version, row.audience, row.organizations = "content", None, "all", "[]"
+        elif action is cb.Announce.RESTART and allowed(stage, Move.RESTART):
+            _move(row, Move.RESTART)
+            row.version, row.audience, row.organizations = None, AudienceKind.ALL.value, "[]"
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _prompt(unit, row, t(lang, "ann.ask_content", id=announcement_id), [])
-        elif action is cb.Announce.SEND and row.step == "preview":
+        elif action is cb.Announce.SEND and allowed(stage, Move.LAUNCH):
             launched = await _launch(unit, query, row)
         else:
             answer(desk, query, t(lang, "ann.stale"))
@@ -419,12 +450,12 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
 
 
 async def _set_audience(
-    unit: Unit, query: CallbackQuery, row: Announcement, audience: str, orgs: list[str]
+    unit: Unit, query: CallbackQuery, row: Announcement, audience: AudienceKind, orgs: list[str]
 ) -> None:
     lang = unit.desk.op_lang
-    row.audience = audience
+    row.audience = audience.value
     row.organizations = json.dumps(orgs, ensure_ascii=False)
-    row.step = "version"
+    _move(row, Move.ADDRESS_ALL if audience is AudienceKind.ALL else Move.ADDRESS_ORGS)
     answer(unit.desk, query)
     await _drop_prompt(unit, row)
     await _prompt(
@@ -458,7 +489,7 @@ async def _show_orgs(
     choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(row)
     row.org_choices = json.dumps(choices, ensure_ascii=False)
     row.organizations = json.dumps(chosen, ensure_ascii=False)
-    row.step = "orgs"
+    _move(row, Move.OFFER_ORGS if fresh_choices else Move.TOGGLE_ORG)
     rows = [
         [
             InlineKeyboardButton(
@@ -495,7 +526,7 @@ async def _launch(unit: Unit, query: CallbackQuery, row: Announcement) -> bool:
     if preview is not None and preview.state == "failed":
         # Telegram refused the preview: it would refuse every client's copy too.
         reason = (preview.error or "?").split(": ", 1)[-1]
-        row.step = "content"
+        _move(row, Move.RESTART)
         answer(desk, query)
         await _drop_prompt(unit, row)
         await _prompt(unit, row, t(lang, "ann.preview_failed", reason=reason), [])
@@ -505,8 +536,8 @@ async def _launch(unit: Unit, query: CallbackQuery, row: Announcement) -> bool:
     if total is None:  # a second press: the first one sends
         answer(desk, query, t(lang, "ann.stale"))
         return False
-    if total == 0:
-        await store.change(unit.session, announcement_id=row.id, status="done", finished_at=now)
+    if total == 0:  # nobody to send to: it is over at once
+        await store.complete(unit.session, announcement_id=row.id, now=now)
     answer(desk, query)
     await drop_buttons(unit.out, query)
     if total:
@@ -530,7 +561,7 @@ async def _resend_unknown(desk: Desk, query: CallbackQuery, announcement_id: int
         row = await store.get(unit.session, announcement_id=announcement_id)
         if (
             row is None
-            or row.status != "done"
+            or row.status != AnnouncementStatus.DONE
             or message is None
             or row.progress_message_id != message.message_id
         ):
@@ -662,11 +693,9 @@ async def news(update: Update, context: DeskContext) -> None:
     zone = desk.settings.zone
     async with desk.unit() as unit:
         rows = await store.latest(unit.session, limit=desk.settings.news_items * 4)
-        items = [
-            row
-            for row in rows
-            if in_audience(row.audience, store.organizations(row), client.organization)
-        ][: desk.settings.news_items]
+        items = [row for row in rows if store.audience_of(row).includes(client.organization)][
+            : desk.settings.news_items
+        ]
         parts = [t(lang, "news.title")]
         if not items:
             parts.append(t(lang, "news.none"))

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot import callbacks as cb
 from bot import commands
 from bot.broadcast import Broadcaster
 from bot.commands import Audience, menu
@@ -144,33 +145,29 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     )
     app.add_handler(MessageHandler(private_cmd & filters.COMMAND, client.unknown_command))
 
-    private_buttons = _private_callback
-    app.add_handler(CallbackQueryHandler(private_buttons(client.menu), pattern=r"^m:"))
-    app.add_handler(CallbackQueryHandler(private_buttons(client.set_language), pattern=r"^lang:"))
-    app.add_handler(
-        CallbackQueryHandler(private_buttons(registration.on_callback), pattern=r"^r:")
-    )
-    app.add_handler(CallbackQueryHandler(private_buttons(client.ticket_buttons), pattern=r"^t:"))
-    app.add_handler(CallbackQueryHandler(private_buttons(kb.buttons), pattern=r"^k:"))
-    app.add_handler(
-        CallbackQueryHandler(private_buttons(client.subscription_buttons), pattern=r"^n:")
-    )
-    app.add_handler(
-        CallbackQueryHandler(private_buttons(lifecycle.client_buttons), pattern=r"^c:")
-    )
-    app.add_handler(
-        CallbackQueryHandler(private_buttons(announce.request_version), pattern=r"^v:")
-    )
-    group_buttons = _operator_callback
-    app.add_handler(CallbackQueryHandler(group_buttons(announce.admin_buttons), pattern=r"^a:"))
-    app.add_handler(
-        CallbackQueryHandler(group_buttons(escalation.decide_raise), pattern=r"^o:raise:")
-    )
-    app.add_handler(CallbackQueryHandler(group_buttons(operator.resend), pattern=r"^o:resend:"))
-    app.add_handler(CallbackQueryHandler(group_buttons(operator.set_field), pattern=r"^o:"))
-    app.add_handler(
-        CallbackQueryHandler(private_buttons(escalation.client_card_buttons), pattern=r"^e:")
-    )
+    # Buttons, by the prefix of their data (bot/callbacks.py: no two patterns match the same
+    # data). A client's are honoured only in their private chat, engineers' only in the group.
+    client_buttons = {
+        cb.MENU_PATTERN: client.menu,
+        cb.LANGUAGE_PATTERN: client.set_language,
+        cb.REGISTRATION_PATTERN: registration.on_callback,
+        cb.TICKETS_PATTERN: client.ticket_buttons,
+        cb.KB_PATTERN: kb.buttons,
+        cb.NEWS_PATTERN: client.subscription_buttons,
+        cb.LIFECYCLE_PATTERN: lifecycle.client_buttons,
+        cb.VERSION_PATTERN: announce.request_version,
+        cb.ESCALATION_PATTERN: escalation.client_card_buttons,
+    }
+    for pattern, handler in client_buttons.items():
+        app.add_handler(CallbackQueryHandler(_private_callback(handler), pattern=pattern))
+    group_buttons = {
+        cb.ANNOUNCE_PATTERN: announce.admin_buttons,
+        cb.RAISE_PATTERN: escalation.decide_raise,
+        cb.RESEND_PATTERN: operator.resend,
+        cb.FIELD_PATTERN: operator.set_field,
+    }
+    for pattern, handler in group_buttons.items():
+        app.add_handler(CallbackQueryHandler(_operator_callback(handler), pattern=pattern))
     # Any other press (an old button, forged data): answered, so no spinner keeps turning.
     app.add_handler(CallbackQueryHandler(_stale_button))
 

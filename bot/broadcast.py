@@ -33,15 +33,24 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot import relay
+from bot import callbacks
 from bot.context import Desk, Unit
 from bot.outbox import markup_json
 from bot.ratelimit import retry_after_seconds
+from bot.telegram_errors import classify, request_never_left
 from bot.texts import Raw, t
-from desk.broadcast import Failure, Progress, State, after_failure, format_duration
+from desk.broadcast import (
+    AnnouncementStatus,
+    Failure,
+    Progress,
+    State,
+    after_failure,
+    format_duration,
+)
 from desk.delivery import Priority
 from storage import announcements as store
 from storage import outbox as records
+from storage import repo
 from storage.models import Announcement
 
 if TYPE_CHECKING:
@@ -77,16 +86,16 @@ def progress_key(announcement_id: int) -> str:
 def failure_of(exc: TelegramError) -> Failure:
     """What a failed send means for the client: not sent, blocked, refused or unknown.
 
-    Built on the relay's sorting of Telegram's errors; a timeout or a network error (a 5xx
-    from Telegram's front included: the server behind it may have acted) is unknown unless
-    the request certainly never left.
+    Built on the sorting of Telegram's errors (``bot/telegram_errors.py``); a timeout or a
+    network error (a 5xx from Telegram's front included: the server behind it may have acted)
+    is unknown unless the request certainly never left.
     """
-    kind = relay.classify(exc)
+    kind = classify(exc)
     if kind == "blocked":
         return Failure.BLOCKED
     if kind in ("bad", "thread_gone", "reply_gone"):
         return Failure.REFUSED
-    if isinstance(exc, RetryAfter) or relay.request_never_left(exc):
+    if isinstance(exc, RetryAfter) or request_never_left(exc):
         return Failure.NOT_SENT
     return Failure.UNKNOWN
 
@@ -99,11 +108,18 @@ def client_keyboard(announcement: Announcement, lang: str) -> InlineKeyboardMark
             [
                 InlineKeyboardButton(
                     t(lang, "ann.request_version", version=announcement.version),
-                    callback_data=f"v:req:{announcement.id}",
+                    callback_data=callbacks.version_request(announcement.id),
                 )
             ]
         )
-    rows.append([InlineKeyboardButton(t(lang, "ann.unsubscribe"), callback_data="n:off")])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.unsubscribe"),
+                callback_data=callbacks.news(callbacks.News.UNSUBSCRIBE),
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -305,7 +321,7 @@ class Broadcaster:
         desk = self.desk
         async with desk.tx() as session:
             announcement = await store.get(session, announcement_id=announcement_id)
-        if announcement is None or announcement.status != "sending":
+        if announcement is None or announcement.status != AnnouncementStatus.SENDING:
             return
         workers_count = self._settings.broadcast_workers
         queue: asyncio.Queue[tuple[int, int, str] | None] = asyncio.Queue(
@@ -439,7 +455,8 @@ class Broadcaster:
             retry_at=now + decision.retry_in if decision.retry_in is not None else None,
         )
         if decision.state is State.BLOCKED:
-            await relay.mark_blocked(desk, client_id)
+            async with desk.tx() as session:
+                await repo.mark_blocked(session, client_id=client_id, now=desk.clock.now())
         if decision.state is State.PENDING:
             self.wake.set()
 
@@ -544,7 +561,9 @@ class Broadcaster:
                         [
                             InlineKeyboardButton(
                                 t(lang, "ann.resend_unknown", count=progress.unknown),
-                                callback_data=f"a:ru:{announcement_id}",
+                                callback_data=callbacks.announce(
+                                    callbacks.Announce.RESEND_UNKNOWN, announcement_id
+                                ),
                             )
                         ]
                     ]

@@ -55,7 +55,7 @@ from bot import outbox as out
 from bot import render
 from bot.failpoints import failpoint
 from bot.ratelimit import DeskRateLimiter, counts_against_limits, retry_after_seconds
-from bot.relay import REPLY_GONE, THREAD_GONE, request_never_left
+from bot.telegram_errors import REPLY_GONE, THREAD_GONE, request_never_left
 from bot.texts import escape, t
 from desk.delivery import (
     Batch,
@@ -1536,7 +1536,7 @@ class Dispatcher:
             ):
                 await self._tell_delayed(session, head)
             if failed.failure is Failure.BLOCKED and side is Side.PRIVATE:
-                await _mark_blocked(session, head.chat_id, now)
+                await repo.mark_blocked(session, client_id=head.chat_id, now=now)
 
     async def _mark_rows(self, session: AsyncSession, claim: Claim, state: State) -> None:
         for record in claim.records:
@@ -1794,11 +1794,3 @@ def _count_messages(method: str, payload: dict[str, Any]) -> int:
         ):
             return len(value)
     return 1
-
-
-async def _mark_blocked(session: AsyncSession, client_id: int, now: datetime) -> None:
-    client = await repo.get_client(session, client_id=client_id)
-    if client is not None:
-        if client.blocked_at is None:
-            client.blocked_at = now
-        client.subscribed = False

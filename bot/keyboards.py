@@ -1,4 +1,4 @@
-"""Inline keyboards: pure builders. Callback data stays well under 64 bytes."""
+"""Inline keyboards: pure builders. Their callback data is written by bot/callbacks.py."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks as cb
+from bot.callbacks import DraftPart, MenuItem, Registration
 from bot.render import marker, priority_label, type_label
 from bot.texts import t
 from desk.tickets import Priority, TicketType, format_number
@@ -20,12 +22,12 @@ def main_menu(lang: str, *, has_draft: bool = False) -> InlineKeyboardMarkup:
     """New ticket, my tickets, help (and continue an unfinished ticket)."""
     rows = []
     if has_draft:
-        rows.append([_button(t(lang, "menu.continue"), "r:resume")])
+        rows.append([_button(t(lang, "menu.continue"), cb.registration(Registration.RESUME))])
     rows += [
-        [_button(t(lang, "menu.ask"), "m:ask")],
-        [_button(t(lang, "menu.new"), "m:new")],
-        [_button(t(lang, "menu.tickets"), "m:tickets")],
-        [_button(t(lang, "menu.help"), "m:help")],
+        [_button(t(lang, "menu.ask"), cb.menu(MenuItem.ASK))],
+        [_button(t(lang, "menu.new"), cb.menu(MenuItem.NEW))],
+        [_button(t(lang, "menu.tickets"), cb.menu(MenuItem.TICKETS))],
+        [_button(t(lang, "menu.help"), cb.menu(MenuItem.HELP))],
     ]
     return InlineKeyboardMarkup(rows)
 
@@ -33,14 +35,16 @@ def main_menu(lang: str, *, has_draft: bool = False) -> InlineKeyboardMarkup:
 def languages() -> InlineKeyboardMarkup:
     """Russian or English."""
     return InlineKeyboardMarkup(
-        [[_button("🇷🇺 Русский", "lang:ru"), _button("🇬🇧 English", "lang:en")]]
+        [[_button("🇷🇺 Русский", cb.language("ru")), _button("🇬🇧 English", cb.language("en"))]]
     )
 
 
 def ticket_types(lang: str) -> InlineKeyboardMarkup:
     """One button per ticket type, then Cancel."""
-    rows = [[_button(type_label(lang, kind.value), f"r:type:{kind.value}")] for kind in TicketType]
-    rows.append([_button(t(lang, "reg.cancel"), "r:cancel")])
+    rows = [
+        [_button(type_label(lang, kind.value), cb.registration_type(kind))] for kind in TicketType
+    ]
+    rows.append([_button(t(lang, "reg.cancel"), cb.registration(Registration.CANCEL))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -52,19 +56,25 @@ def priorities(lang: str) -> InlineKeyboardMarkup:
     rows = [
         [
             _button(
-                f"{PRIORITY_ICONS[p.value]} {priority_label(lang, p.value)}", f"r:prio:{p.value}"
+                f"{PRIORITY_ICONS[p.value]} {priority_label(lang, p.value)}",
+                cb.registration_priority(p),
             )
         ]
         for p in Priority
     ]
-    rows.append([_button(t(lang, "reg.cancel"), "r:cancel")])
+    rows.append([_button(t(lang, "reg.cancel"), cb.registration(Registration.CANCEL))])
     return InlineKeyboardMarkup(rows)
 
 
 def describe(lang: str) -> InlineKeyboardMarkup:
     """Done and Cancel under the description prompt."""
     return InlineKeyboardMarkup(
-        [[_button(t(lang, "reg.done"), "r:done"), _button(t(lang, "reg.cancel"), "r:cancel")]]
+        [
+            [
+                _button(t(lang, "reg.done"), cb.registration(Registration.DONE)),
+                _button(t(lang, "reg.cancel"), cb.registration(Registration.CANCEL)),
+            ]
+        ]
     )
 
 
@@ -72,19 +82,26 @@ def confirm(lang: str) -> InlineKeyboardMarkup:
     """Confirm / Edit / Cancel under the summary."""
     return InlineKeyboardMarkup(
         [
-            [_button(t(lang, "reg.confirm"), "r:ok")],
-            [_button(t(lang, "reg.edit"), "r:edit"), _button(t(lang, "reg.cancel"), "r:cancel")],
+            [_button(t(lang, "reg.confirm"), cb.registration(Registration.CONFIRM))],
+            [
+                _button(t(lang, "reg.edit"), cb.registration(Registration.EDIT)),
+                _button(t(lang, "reg.cancel"), cb.registration(Registration.CANCEL)),
+            ],
         ]
     )
 
 
 def edit_menu(lang: str, *, with_priority: bool) -> InlineKeyboardMarkup:
     """What to change in the draft."""
-    row = [_button(t(lang, "reg.edit_type"), "r:e:type")]
+    row = [_button(t(lang, "reg.edit_type"), cb.registration_edit(DraftPart.TYPE))]
     if with_priority:
-        row.append(_button(t(lang, "reg.edit_priority"), "r:e:prio"))
-    row.append(_button(t(lang, "reg.edit_description"), "r:e:desc"))
-    return InlineKeyboardMarkup([row, [_button(t(lang, "reg.back_to_summary"), "r:e:back")]])
+        row.append(_button(t(lang, "reg.edit_priority"), cb.registration_edit(DraftPart.PRIORITY)))
+    row.append(
+        _button(t(lang, "reg.edit_description"), cb.registration_edit(DraftPart.DESCRIPTION))
+    )
+    return InlineKeyboardMarkup(
+        [row, [_button(t(lang, "reg.back_to_summary"), cb.registration_edit(DraftPart.BACK))]]
+    )
 
 
 def ticket_list(
@@ -92,14 +109,14 @@ def ticket_list(
 ) -> InlineKeyboardMarkup:
     """A button per ticket and paging arrows."""
     rows = [
-        [_button(f"{marker(tk.status)} {format_number(tk.number)}", f"t:card:{tk.id}")]
+        [_button(f"{marker(tk.status)} {format_number(tk.number)}", cb.ticket_card(tk.id))]
         for tk in tickets
     ]
     nav = []
     if page > 0:
-        nav.append(_button(t(lang, "tickets.prev"), f"t:list:{page - 1}"))
+        nav.append(_button(t(lang, "tickets.prev"), cb.tickets_page(page - 1)))
     if page + 1 < pages:
-        nav.append(_button(t(lang, "tickets.next"), f"t:list:{page + 1}"))
+        nav.append(_button(t(lang, "tickets.next"), cb.tickets_page(page + 1)))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
@@ -109,16 +126,16 @@ def ticket_card(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
     """History, Write; for an open ticket "No answer?" and "Raise priority"; Back."""
     rows = [
         [
-            _button(t(lang, "tickets.history"), f"t:hist:{ticket.id}:0"),
-            _button(t(lang, "tickets.write"), f"t:write:{ticket.id}"),
+            _button(t(lang, "tickets.history"), cb.ticket_history(ticket.id, 0)),
+            _button(t(lang, "tickets.write"), cb.ticket_write(ticket.id)),
         ]
     ]
     if ticket.status != "closed":
-        row = [_button(t(lang, "tickets.late"), f"e:late:{ticket.id}")]
+        row = [_button(t(lang, "tickets.late"), cb.no_answer(ticket.id))]
         if ticket.priority != "critical":
-            row.append(_button(t(lang, "tickets.raise"), f"e:raise:{ticket.id}"))
+            row.append(_button(t(lang, "tickets.raise"), cb.raise_priority(ticket.id)))
         rows.append(row)
-    rows.append([_button(t(lang, "tickets.back"), "t:list:0")])
+    rows.append([_button(t(lang, "tickets.back"), cb.tickets_page(0))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -126,11 +143,11 @@ def history(lang: str, ticket: Ticket, *, page: int, pages: int) -> InlineKeyboa
     """Paging through a ticket's correspondence, and back to its card."""
     nav = []
     if page > 0:
-        nav.append(_button(t(lang, "tickets.prev"), f"t:hist:{ticket.id}:{page - 1}"))
+        nav.append(_button(t(lang, "tickets.prev"), cb.ticket_history(ticket.id, page - 1)))
     if page + 1 < pages:
-        nav.append(_button(t(lang, "tickets.next"), f"t:hist:{ticket.id}:{page + 1}"))
+        nav.append(_button(t(lang, "tickets.next"), cb.ticket_history(ticket.id, page + 1)))
     rows = [nav] if nav else []
-    rows.append([_button(t(lang, "tickets.back"), f"t:card:{ticket.id}")])
+    rows.append([_button(t(lang, "tickets.back"), cb.ticket_card(ticket.id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -138,7 +155,7 @@ def operator_types(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
     """Engineer's choice of a ticket's type."""
     return InlineKeyboardMarkup(
         [
-            [_button(type_label(lang, kind.value), f"o:type:{ticket.id}:{kind.value}")]
+            [_button(type_label(lang, kind.value), cb.set_type(ticket.id, kind))]
             for kind in TicketType
         ]
     )
@@ -151,7 +168,7 @@ def operator_priorities(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
             [
                 _button(
                     f"{PRIORITY_ICONS[p.value]} {priority_label(lang, p.value)}",
-                    f"o:prio:{ticket.id}:{p.value}",
+                    cb.set_priority(ticket.id, p),
                 )
                 for p in Priority
             ]

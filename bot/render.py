@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import callbacks
 from bot.texts import Raw, escape, t
 from desk.text import first_line, one_line, split_text, topic_name, truncate
 from desk.tickets import Status, format_number
@@ -200,7 +201,7 @@ def resend_button(lang: str, record_id: int) -> dict[str, object]:
     """The Resend button under a notice about a message that may not have arrived."""
     return {
         "inline_keyboard": [
-            [{"text": t(lang, "op.resend"), "callback_data": f"o:resend:{record_id}"}]
+            [{"text": t(lang, "op.resend"), "callback_data": callbacks.resend(record_id)}]
         ]
     }
 
@@ -221,7 +222,7 @@ def failures_notice(failed: Sequence[Outgoing], lang: str) -> tuple[str, dict[st
                 [
                     {
                         "text": f"{t(lang, 'op.resend')} → {record.chat_id}",
-                        "callback_data": f"o:resend:{record.id}",
+                        "callback_data": callbacks.resend(record.id),
                     }
                 ]
             )

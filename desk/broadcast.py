@@ -1,6 +1,16 @@
-"""Release announcements: who gets them, what a send's outcome means, how progress reads.
+"""Release announcements: their life and the admin's dialogue, who gets them, what a send's
+outcome means, how progress reads.
 
 Plain rules, no Telegram and no SQL, so they can be read and tested alone.
+
+An announcement's status and, while it is composed, its step::
+
+    composing ──Send──▶ sending ──finish──▶ done ──resend unknown──▶ sending
+        └──cancel──▶ cancelled
+
+    content ─▶ audience ─┬─ everyone ─────────────▶ version ─▶ preview ─Send─▶ sent
+                         └─ orgs ⟲ (toggle) ─ ok ─▶ version
+    preview ─restart─▶ content   (also when Telegram refused the preview)
 
 Delivery states::
 
@@ -24,9 +34,180 @@ send them again, with a button that says some of them may get it twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import NamedTuple
+
+
+class AnnouncementStatus(StrEnum):
+    """Where an announcement is in its life."""
+
+    COMPOSING = "composing"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def went_out(self) -> bool:
+        """Sent or being sent: clients have it (``/news`` shows it)."""
+        return self in (AnnouncementStatus.SENDING, AnnouncementStatus.DONE)
+
+
+class ComposeStep(StrEnum):
+    """What the admin is asked for next while composing; ``sent`` once Send was pressed."""
+
+    CONTENT = "content"  # the message clients will get
+    AUDIENCE = "audience"  # every subscriber, or organizations
+    ORGS = "orgs"  # the organizations, as toggles
+    VERSION = "version"  # the version it announces, or none
+    PREVIEW = "preview"  # what clients will get, with Send
+    SENT = "sent"
+
+
+class Move(StrEnum):
+    """What can happen to an announcement."""
+
+    TAKE_CONTENT = "take_content"  # the admin sent what clients will get
+    ADDRESS_ALL = "address_all"  # every subscriber
+    OFFER_ORGS = "offer_orgs"  # the organizations are shown to pick from
+    TOGGLE_ORG = "toggle_org"  # one of them picked or unpicked
+    ADDRESS_ORGS = "address_orgs"  # the organizations picked
+    TAKE_VERSION = "take_version"  # a version typed, or none
+    RESTART = "restart"  # from the content again (the admin's choice, or a refused preview)
+    LAUNCH = "launch"  # Send: one delivery per recipient
+    CANCEL = "cancel"  # the admin cancelled it, or started another
+    FINISH = "finish"  # nothing pending or in flight any more
+    RESEND_UNKNOWN = "resend_unknown"  # the admin sends again what may not have arrived
+
+
+class Stage(NamedTuple):
+    """An announcement's status and composing step together."""
+
+    status: AnnouncementStatus
+    step: ComposeStep
+
+
+#: Where every announcement starts.
+FIRST = Stage(AnnouncementStatus.COMPOSING, ComposeStep.CONTENT)
+
+# The admin's dialogue: the moves each step allows and the step they lead to (only while the
+# announcement is being composed).
+_STEPS: dict[ComposeStep, dict[Move, ComposeStep]] = {
+    ComposeStep.CONTENT: {Move.TAKE_CONTENT: ComposeStep.AUDIENCE},
+    ComposeStep.AUDIENCE: {
+        Move.ADDRESS_ALL: ComposeStep.VERSION,
+        Move.OFFER_ORGS: ComposeStep.ORGS,
+    },
+    ComposeStep.ORGS: {
+        Move.TOGGLE_ORG: ComposeStep.ORGS,
+        Move.ADDRESS_ORGS: ComposeStep.VERSION,
+    },
+    ComposeStep.VERSION: {Move.TAKE_VERSION: ComposeStep.PREVIEW},
+    ComposeStep.PREVIEW: {Move.RESTART: ComposeStep.CONTENT, Move.LAUNCH: ComposeStep.SENT},
+    ComposeStep.SENT: {},
+}
+
+# The announcement's life: the moves each status allows and the status they lead to.
+_STATUSES: dict[AnnouncementStatus, dict[Move, AnnouncementStatus]] = {
+    AnnouncementStatus.COMPOSING: {
+        Move.LAUNCH: AnnouncementStatus.SENDING,
+        Move.CANCEL: AnnouncementStatus.CANCELLED,
+    },
+    AnnouncementStatus.SENDING: {Move.FINISH: AnnouncementStatus.DONE},
+    AnnouncementStatus.DONE: {Move.RESEND_UNKNOWN: AnnouncementStatus.SENDING},
+    AnnouncementStatus.CANCELLED: {},
+}
+
+_DIALOGUE = frozenset(move for moves in _STEPS.values() for move in moves)
+_LIFE = frozenset(move for moves in _STATUSES.values() for move in moves)
+
+
+class MoveRefused(ValueError):
+    """A move the announcement's stage does not allow."""
+
+    def __init__(self, move: Move, stage: Stage) -> None:
+        super().__init__(
+            f"{move.value} is not allowed when the announcement is "
+            f"{stage.status.value} at {stage.step.value}"
+        )
+        self.move = move
+        self.stage = stage
+
+
+def allowed(stage: Stage, move: Move) -> bool:
+    """Whether `move` may be made at `stage`: a move of the dialogue needs an announcement
+    being composed at a step that allows it, a move of its life a status that allows it
+    (Send is both)."""
+    steps = _STEPS[stage.step] if stage.status is AnnouncementStatus.COMPOSING else {}
+    if move in _DIALOGUE and move not in steps:
+        return False
+    return move not in _LIFE or move in _STATUSES[stage.status]
+
+
+def apply(stage: Stage, move: Move) -> Stage:
+    """The stage after `move`; raises MoveRefused when it is not allowed."""
+    if not allowed(stage, move):
+        raise MoveRefused(move, stage)
+    steps = _STEPS[stage.step] if stage.status is AnnouncementStatus.COMPOSING else {}
+    return Stage(_STATUSES[stage.status].get(move, stage.status), steps.get(move, stage.step))
+
+
+def next_status(status: AnnouncementStatus, move: Move) -> AnnouncementStatus:
+    """The status after a move of the announcement's life that does not depend on the
+    composing step (cancel, finish, resend): for conditional updates that test the status
+    alone. Raises MoveRefused when `status` does not allow it."""
+    if move in _DIALOGUE or move not in _STATUSES[status]:
+        raise MoveRefused(move, Stage(status, ComposeStep.SENT))
+    return _STATUSES[status][move]
+
+
+# --- who gets an announcement ------------------------------------------------------------
+
+
+class AudienceKind(StrEnum):
+    """How an announcement is addressed, as stored with it."""
+
+    ALL = "all"  # every subscriber
+    ORGS = "orgs"  # the clients of the organizations listed
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom an announcement addresses: everybody (`organizations` None), or the clients of
+    the named organizations. The names are offered from the clients' own records, so they
+    match exactly; a client with no organization is in no organization's audience.
+
+    Who of the addressed receives it (subscribed, not blocking the bot) is decided when it is
+    sent. This is the one description of the rule: :meth:`includes` reads it for one client,
+    ``storage/announcements.py`` turns it into SQL, and a storage test checks both agree.
+    """
+
+    organizations: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, kind: str, organizations: Iterable[str]) -> Audience:
+        """From an announcement's stored kind and organization names."""
+        if kind == AudienceKind.ALL:
+            return cls()
+        return cls(frozenset(name for name in organizations if name))
+
+    @property
+    def kind(self) -> AudienceKind:
+        """All subscribers, or organizations."""
+        return AudienceKind.ALL if self.organizations is None else AudienceKind.ORGS
+
+    def includes(self, organization: str | None) -> bool:
+        """Whether a client of `organization` is addressed."""
+        return self.organizations is None or organization in self.organizations
+
+
+#: Every subscriber.
+EVERYONE = Audience()
+
+
+# --- deliveries ------------------------------------------------------------------------------
 
 
 class State(StrEnum):
@@ -90,14 +271,6 @@ def after_failure(
     if retry_after is not None:
         return Decision(State.PENDING, timedelta(seconds=retry_after))
     return Decision(State.PENDING, timedelta(seconds=min(base * 2 ** (attempts - 1), 300)))
-
-
-def in_audience(audience: str, organizations: list[str], organization: str | None) -> bool:
-    """Whether a client of `organization` is addressed by the announcement's audience."""
-    if audience == "all":
-        return True
-    # The names are offered from the clients' own records, so they match exactly.
-    return bool(organization) and organization in organizations
 
 
 VERSION = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.\-_ ()+]{0,31}$")

@@ -1,4 +1,10 @@
-"""Who may do what: clients, engineers and admins."""
+"""Who may do what: clients, engineers and admins.
+
+The one rule for it: a user's role comes from where they write (:func:`role_in_chat`), and
+:func:`may` says what a role may do. The router sends engineers' commands and buttons only
+from the operator group and clients' only from their private chat, which is the same rule
+applied by chat; what only admins may do is checked with :func:`may` by the handlers.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,16 @@ ENGINEER_ACTIONS = frozenset(
 CLIENT_ACTIONS = frozenset({Action.CLIENT_MESSAGE, Action.CONFIRM, Action.REJECT, Action.REOPEN})
 
 
+class Privilege(StrEnum):
+    """What the desk lets only its admins do, beyond working on tickets."""
+
+    ANNOUNCE = "announce"  # compose, send and resend release announcements
+    RELOAD_KB = "reload_kb"  # re-read the knowledge base's articles now
+
+
+ADMIN_PRIVILEGES = frozenset(Privilege)
+
+
 def role_in_chat(
     *,
     user_id: int,
@@ -53,8 +69,10 @@ def role_in_chat(
     return Role.NOBODY
 
 
-def may(role: Role, action: Action) -> bool:
+def may(role: Role, action: Action | Privilege) -> bool:
     """Whether someone in `role` may perform `action` at all."""
+    if isinstance(action, Privilege):
+        return role is Role.ADMIN and action in ADMIN_PRIVILEGES
     if role in (Role.ENGINEER, Role.ADMIN):
         return action in ENGINEER_ACTIONS
     if role is Role.CLIENT:

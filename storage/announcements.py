@@ -6,18 +6,47 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, insert, literal, literal_column, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from desk.broadcast import Progress, State
+from desk.broadcast import (
+    FIRST,
+    Audience,
+    AudienceKind,
+    Move,
+    Progress,
+    Stage,
+    State,
+    apply,
+    next_status,
+)
+from desk.broadcast import AnnouncementStatus as Status
+from desk.broadcast import ComposeStep as Step
 from storage.models import Announcement, Client, Delivery, Outgoing
 
-LIVE = ("sending", "done")
+#: Statuses of announcements that went out (``/news`` lists them).
+LIVE = tuple(status.value for status in Status if status.went_out)
 
 
 def organizations(row: Announcement) -> list[str]:
     """The organizations an announcement is addressed to (when its audience is "orgs")."""
     return list(json.loads(row.organizations or "[]"))
+
+
+def audience_of(row: Announcement) -> Audience:
+    """Whom an announcement addresses, from its stored columns."""
+    return Audience.of(row.audience, organizations(row))
 
 
 def org_choices(row: Announcement) -> list[str]:
@@ -41,7 +70,7 @@ async def composing(session: AsyncSession, *, author_id: int) -> Announcement | 
     """The announcement an admin is composing, if any."""
     result = await session.execute(
         select(Announcement)
-        .where(Announcement.author_id == author_id, Announcement.status == "composing")
+        .where(Announcement.author_id == author_id, Announcement.status == Status.COMPOSING.value)
         .order_by(Announcement.id.desc())
         .limit(1)
     )
@@ -54,14 +83,14 @@ async def start(
     """Starts a new announcement, cancelling one the admin left half-composed."""
     previous = await composing(session, author_id=author_id)
     if previous is not None:
-        previous.status = "cancelled"
+        previous.status = next_status(Status(previous.status), Move.CANCEL).value
     row = Announcement(
         author_id=author_id,
-        status="composing",
-        step="content",
+        status=FIRST.status.value,
+        step=FIRST.step.value,
         thread_id=thread_id,
         text_html="",
-        audience="all",
+        audience=AudienceKind.ALL.value,
         organizations="[]",
         org_choices="[]",
         total=0,
@@ -72,11 +101,21 @@ async def start(
     return row, previous
 
 
-def _subscribers(audience: str, orgs: Sequence[str]):  # type: ignore[no-untyped-def]
-    query = select(Client.id).where(Client.subscribed.is_(True), Client.blocked_at.is_(None))
-    if audience != "all":
-        query = query.where(Client.organization.in_(list(orgs)))
-    return query
+def _wants_news() -> ColumnElement[bool]:
+    """A client who takes release news: subscribed, and not blocking the bot."""
+    return and_(Client.subscribed.is_(True), Client.blocked_at.is_(None))
+
+
+def addressed(audience: Audience) -> ColumnElement[bool]:
+    """A client the audience addresses: :meth:`desk.broadcast.Audience.includes` as SQL
+    (tests/storage checks that both give the same answers on both databases)."""
+    if audience.organizations is None:
+        return true()
+    return Client.organization.in_(sorted(audience.organizations))
+
+
+def _subscribers(audience: Audience):  # type: ignore[no-untyped-def]
+    return select(Client.id).where(_wants_news(), addressed(audience))
 
 
 async def organizations_with_subscribers(session: AsyncSession) -> list[tuple[str, int]]:
@@ -85,8 +124,7 @@ async def organizations_with_subscribers(session: AsyncSession) -> list[tuple[st
     result = await session.execute(
         select(Client.organization, count)
         .where(
-            Client.subscribed.is_(True),
-            Client.blocked_at.is_(None),
+            _wants_news(),
             Client.organization.is_not(None),
             Client.organization != "",
         )
@@ -96,9 +134,9 @@ async def organizations_with_subscribers(session: AsyncSession) -> list[tuple[st
     return [(str(name), int(n)) for name, n in result.all()]
 
 
-async def audience_size(session: AsyncSession, *, audience: str, orgs: Sequence[str]) -> int:
+async def audience_size(session: AsyncSession, *, audience: Audience) -> int:
     """How many clients would receive an announcement now."""
-    sub = _subscribers(audience, orgs).subquery()
+    sub = _subscribers(audience).subquery()
     result = await session.execute(select(func.count()).select_from(sub))
     return int(result.scalar_one())
 
@@ -115,15 +153,20 @@ async def launch(
     Only one press of Send wins (a conditional update); returns the number of recipients,
     or None when the announcement was not waiting for Send.
     """
+    before = Stage(Status.COMPOSING, Step.PREVIEW)
+    after = apply(before, Move.LAUNCH)
     claimed = await session.execute(
         update(Announcement)
         .where(
             Announcement.id == announcement_id,
-            Announcement.status == "composing",
-            Announcement.step == "preview",
+            Announcement.status == before.status.value,
+            Announcement.step == before.step.value,
         )
         .values(
-            status="sending", step="sent", started_at=now, progress_message_id=progress_message_id
+            status=after.status.value,
+            step=after.step.value,
+            started_at=now,
+            progress_message_id=progress_message_id,
         )
         .returning(Announcement.audience, Announcement.organizations)
     )
@@ -131,7 +174,7 @@ async def launch(
     if row is None:
         return None
     audience, orgs_json = row
-    recipients = _subscribers(audience, json.loads(orgs_json or "[]")).add_columns(
+    recipients = _subscribers(Audience.of(audience, json.loads(orgs_json or "[]"))).add_columns(
         literal(announcement_id), literal(State.PENDING.value), literal(0)
     )
     await session.execute(
@@ -152,7 +195,9 @@ async def launch(
 async def active(session: AsyncSession) -> list[int]:
     """Announcements being sent, oldest first."""
     result = await session.execute(
-        select(Announcement.id).where(Announcement.status == "sending").order_by(Announcement.id)
+        select(Announcement.id)
+        .where(Announcement.status == Status.SENDING.value)
+        .order_by(Announcement.id)
     )
     return [int(i) for i in result.scalars()]
 
@@ -181,11 +226,7 @@ async def claim(session: AsyncSession, *, delivery_id: int, now: datetime) -> in
     """Marks a pending delivery as being sent; returns its attempt number, or None if another
     sender took it first or the client unsubscribed meanwhile (the row is then skipped by
     ``skip_unsubscribed``)."""
-    still_wants_it = exists().where(
-        Client.id == Delivery.client_id,
-        Client.subscribed.is_(True),
-        Client.blocked_at.is_(None),
-    )
+    still_wants_it = exists().where(Client.id == Delivery.client_id, _wants_news())
     result = await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.state == State.PENDING.value, still_wants_it)
@@ -268,8 +309,12 @@ async def complete(session: AsyncSession, *, announcement_id: int, now: datetime
     )
     result = await session.execute(
         update(Announcement)
-        .where(Announcement.id == announcement_id, Announcement.status == "sending", ~unfinished)
-        .values(status="done", finished_at=now)
+        .where(
+            Announcement.id == announcement_id,
+            Announcement.status == Status.SENDING.value,
+            ~unfinished,
+        )
+        .values(status=next_status(Status.SENDING, Move.FINISH).value, finished_at=now)
         .returning(Announcement.id)
     )
     return result.scalar_one_or_none() is not None
@@ -283,7 +328,7 @@ async def claim_progress(
         update(Announcement)
         .where(
             Announcement.id == announcement_id,
-            Announcement.status == "sending",
+            Announcement.status == Status.SENDING.value,
             (Announcement.progress_at.is_(None)) | (Announcement.progress_at <= not_before),
         )
         .values(progress_at=now)
@@ -347,9 +392,7 @@ async def latest(session: AsyncSession, *, limit: int) -> Sequence[Announcement]
 
 async def skip_unsubscribed(session: AsyncSession, *, announcement_id: int) -> int:
     """Pending rows of clients who unsubscribed or blocked the bot since Send: not sent."""
-    gone = select(Client.id).where(
-        (Client.subscribed.is_(False)) | (Client.blocked_at.is_not(None))
-    )
+    gone = select(Client.id).where(~_wants_news())
     result = await session.execute(
         update(Delivery)
         .where(
@@ -379,8 +422,12 @@ async def resend_unknown(session: AsyncSession, *, announcement_id: int) -> int:
     if count:
         await session.execute(
             update(Announcement)
-            .where(Announcement.id == announcement_id, Announcement.status == "done")
-            .values(status="sending", finished_at=None, progress_at=None)
+            .where(Announcement.id == announcement_id, Announcement.status == Status.DONE.value)
+            .values(
+                status=next_status(Status.DONE, Move.RESEND_UNKNOWN).value,
+                finished_at=None,
+                progress_at=None,
+            )
         )
     return count
 
@@ -389,8 +436,8 @@ async def cancel(session: AsyncSession, *, announcement_id: int) -> bool:
     """Cancels an announcement still being composed; False if it was sent or cancelled."""
     result = await session.execute(
         update(Announcement)
-        .where(Announcement.id == announcement_id, Announcement.status == "composing")
-        .values(status="cancelled")
+        .where(Announcement.id == announcement_id, Announcement.status == Status.COMPOSING.value)
+        .values(status=next_status(Status.COMPOSING, Move.CANCEL).value)
         .returning(Announcement.id)
     )
     return result.scalar_one_or_none() is not None

@@ -300,6 +300,7 @@ class Announcement(Base):
 
     ``status`` goes composing → sending → done, or composing → cancelled. While composing,
     ``step`` says what the admin is asked for next: content, audience, orgs, version, preview.
+    The values and the moves between them are ``desk/broadcast.py``'s.
     """
 
     __tablename__ = "announcements"

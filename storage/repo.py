@@ -72,6 +72,15 @@ async def upsert_client(
     return client
 
 
+async def mark_blocked(session: AsyncSession, *, client_id: int, now: datetime) -> None:
+    """Telegram said the client blocked the bot: remember it and stop their release news."""
+    client = await session.get(Client, client_id)
+    if client is not None:
+        if client.blocked_at is None:
+            client.blocked_at = now
+        client.subscribed = False
+
+
 # --- numbering ---------------------------------------------------------------------------
 
 

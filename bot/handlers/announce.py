@@ -22,16 +22,36 @@ import logging
 import re
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
-from bot import deadlines, relay, render
+from bot import callbacks as cb
+from bot import deadlines, incoming, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
 from bot.handlers.operator import find_ticket
 from bot.outbox import markup_json
 from bot.texts import Raw, t
-from desk.broadcast import in_audience, parse_version
+from desk.broadcast import (
+    EVERYONE,
+    AnnouncementStatus,
+    AudienceKind,
+    ComposeStep,
+    Move,
+    Stage,
+    allowed,
+    apply,
+    parse_version,
+)
+from desk.roles import Privilege, may
 from desk.text import utf16_len
 from desk.tickets import DEFAULT_PRIORITY, Status, TicketType, format_number
 from storage import announcements as store
@@ -53,8 +73,18 @@ NOTICE = "ann_notice"  # anything else said about the announcement
 SETTLE_PAUSES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
-def _is_admin(desk: Desk, user_id: int | None) -> bool:
-    return user_id is not None and user_id in desk.settings.admin_ids
+def _may_announce(desk: Desk, user: User | None, chat: Chat | None) -> bool:
+    return may(role_of(desk, user, chat), Privilege.ANNOUNCE)
+
+
+def _stage(row: Announcement) -> Stage:
+    return Stage(AnnouncementStatus(row.status), ComposeStep(row.step))
+
+
+def _move(row: Announcement, move: Move) -> None:
+    """Moves the row on by ``desk/broadcast.py``'s table; MoveRefused if it may not."""
+    status, step = apply(_stage(row), move)
+    row.status, row.step = status.value, step.value
 
 
 def _thread_of(message: Message) -> int | None:
@@ -63,7 +93,8 @@ def _thread_of(message: Message) -> int | None:
 
 def _cancel_button(desk: Desk, announcement_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        t(desk.op_lang, "ann.cancel"), callback_data=f"a:x:{announcement_id}"
+        t(desk.op_lang, "ann.cancel"),
+        callback_data=cb.announce(cb.Announce.CANCEL, announcement_id),
     )
 
 
@@ -133,7 +164,11 @@ async def _settled(desk: Desk, row: Announcement | None) -> Announcement | None:
     Outside any unit of work: nothing is held open while waiting.
     """
     for pause in SETTLE_PAUSES:
-        if row is None or row.status != "composing" or row.prompt_message_id is not None:
+        if (
+            row is None
+            or row.status != AnnouncementStatus.COMPOSING
+            or row.prompt_message_id is not None
+        ):
             return row
         await asyncio.sleep(pause)
         row = await _read(desk, row.id)
@@ -150,7 +185,7 @@ async def announce(update: Update, context: DeskContext) -> None:
     desk = context.desk
     lang = desk.op_lang
     user = message.from_user
-    if user is None or not _is_admin(desk, user.id):
+    if user is None or not _may_announce(desk, user, message.chat):
         async with desk.unit() as unit:
             await unit.out.answer(message, t(lang, "admin_only"))
         return
@@ -181,11 +216,13 @@ async def capture(update: Update, context: DeskContext) -> bool:
     desk = context.desk
     if message is None or message.from_user is None:
         return False
-    if not _is_admin(desk, message.from_user.id):
+    if not _may_announce(desk, message.from_user, message.chat):
         return False
     async with desk.tx() as session:
         row = await store.composing(session, author_id=message.from_user.id)
-    if row is None or row.step not in ("content", "version"):
+    if row is None or not (
+        allowed(_stage(row), Move.TAKE_CONTENT) or allowed(_stage(row), Move.TAKE_VERSION)
+    ):
         return False
     if _thread_of(message) != row.thread_id:
         return False
@@ -207,9 +244,9 @@ async def capture(update: Update, context: DeskContext) -> bool:
     try:
         async with desk.unit() as unit:
             fresh = await store.get(unit.session, announcement_id=row.id)
-            if fresh is None or fresh.status != "composing" or fresh.step != step:
+            if fresh is None or fresh.status != AnnouncementStatus.COMPOSING or fresh.step != step:
                 raise _Changed  # rolled back, the update unmarked: the group handler takes it
-            if step == "content":
+            if step == ComposeStep.CONTENT:
                 await _take_content(unit, message, fresh)
             else:
                 await _take_version(unit, message, fresh)
@@ -220,7 +257,7 @@ async def capture(update: Update, context: DeskContext) -> bool:
 
 def _content_of(message: Message) -> tuple[str, str, str | None] | None:
     """(kind, HTML text, file id) of a message clients can receive, or None."""
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     if info.kind == "text":
         return "text", message.text_html, None
     if info.kind not in MEDIA_SENDERS:
@@ -241,21 +278,32 @@ async def _take_content(unit: Unit, message: Message, row: Announcement) -> None
     if kind != "text" and utf16_len(message.caption or "") > CAPTION_LIMIT:
         await unit.out.answer(message, t(lang, "ann.caption_too_long"))
         return
-    row.kind, row.text_html, row.file_id, row.step = kind, text_html, file_id, "audience"
+    row.kind, row.text_html, row.file_id = kind, text_html, file_id
+    _move(row, Move.TAKE_CONTENT)
     await _drop_prompt(unit, row)
     await _ask_audience(unit, row)
 
 
 async def _ask_audience(unit: Unit, row: Announcement) -> None:
     lang = unit.desk.op_lang
-    everyone = await store.audience_size(unit.session, audience="all", orgs=[])
+    everyone = await store.audience_size(unit.session, audience=EVERYONE)
     orgs = await store.organizations_with_subscribers(unit.session)
     rows = [
-        [InlineKeyboardButton(t(lang, "ann.all", count=everyone), callback_data=f"a:all:{row.id}")]
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.all", count=everyone),
+                callback_data=cb.announce(cb.Announce.EVERYONE, row.id),
+            )
+        ]
     ]
     if orgs:
         rows.append(
-            [InlineKeyboardButton(t(lang, "ann.choose_orgs"), callback_data=f"a:orgs:{row.id}")]
+            [
+                InlineKeyboardButton(
+                    t(lang, "ann.choose_orgs"),
+                    callback_data=cb.announce(cb.Announce.PICK_ORGS, row.id),
+                )
+            ]
         )
     await _prompt(unit, row, t(lang, "ann.ask_audience"), rows)
 
@@ -265,7 +313,8 @@ async def _take_version(unit: Unit, message: Message, row: Announcement) -> None
     if version is None:
         await unit.out.answer(message, t(unit.desk.op_lang, "ann.bad_version"))
         return
-    row.version, row.step = version, "preview"
+    row.version = version
+    _move(row, Move.TAKE_VERSION)
     await _drop_prompt(unit, row)
     await _preview(unit, row)
 
@@ -279,28 +328,37 @@ async def _preview(unit: Unit, row: Announcement) -> None:
     """
     desk = unit.desk
     lang = desk.op_lang
-    orgs = store.organizations(row)
-    count = await store.audience_size(unit.session, audience=row.audience, orgs=orgs)
+    audience = store.audience_of(row)
+    count = await store.audience_size(unit.session, audience=audience)
     method, params = content_request(row, desk.settings.default_language)
     params["message_thread_id"] = row.thread_id if desk.forum else None
     await unit.out.send(
         desk.operator_chat_id, method, params, lane=admin_lane(row.id), purpose=PREVIEW
     )
-    audience = (
+    addressed = (
         t(lang, "ann.audience_all")
-        if row.audience == "all"
-        else t(lang, "ann.audience_orgs", names=", ".join(orgs))
+        if audience.kind is AudienceKind.ALL
+        else t(lang, "ann.audience_orgs", names=", ".join(store.organizations(row)))
     )
     text = t(
         lang,
         "ann.preview",
         count=count,
-        audience=Raw(audience),
+        audience=Raw(addressed),
         version=row.version or t(lang, "ann.no_version_label"),
     )
     buttons = [
-        [InlineKeyboardButton(t(lang, "ann.send", count=count), callback_data=f"a:go:{row.id}")],
-        [InlineKeyboardButton(t(lang, "ann.restart"), callback_data=f"a:re:{row.id}")],
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.send", count=count),
+                callback_data=cb.announce(cb.Announce.SEND, row.id),
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                t(lang, "ann.restart"), callback_data=cb.announce(cb.Announce.RESTART, row.id)
+            )
+        ],
     ]
     await _prompt(unit, row, text, buttons)
 
@@ -316,16 +374,15 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
     lang = desk.op_lang
     message = query.message
     assert message is not None  # pressed in the operator group: see bot/app.py
-    if not _is_admin(desk, query.from_user.id):
+    if not _may_announce(desk, query.from_user, message.chat):
         answer(desk, query, t(lang, "admin_only"), alert=True)
         return
-    parsed = parse_press(query.data)
-    if parsed is None:
+    press = cb.parse_announce(query.data)
+    if press is None:
         answer(desk, query)
         return
-    action, numbers = parsed
-    announcement_id = numbers[0]
-    if action == "ru":
+    action, announcement_id = press.action, press.announcement_id
+    if action is cb.Announce.RESEND_UNKNOWN:
         await _resend_unknown(desk, query, announcement_id)
         return
     launched = False
@@ -333,7 +390,7 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
         row = await store.get(unit.session, announcement_id=announcement_id)
         if (
             row is None
-            or row.status != "composing"
+            or row.status != AnnouncementStatus.COMPOSING
             or (row.prompt_message_id is not None and row.prompt_message_id != message.message_id)
         ):
             answer(desk, query, t(lang, "ann.stale"))
@@ -343,21 +400,22 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             # The question's id is not recorded yet, but the admin pressed one of its buttons:
             # Telegram shows it. Each action below still checks the step it belongs to.
             row.prompt_message_id = message.message_id
-        if action == "x":
+        stage = _stage(row)
+        if action is cb.Announce.CANCEL:
             if not await store.cancel(unit.session, announcement_id=announcement_id):
                 answer(desk, query, t(lang, "ann.stale"))
                 return
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _post(unit, row, t(lang, "ann.cancelled", id=announcement_id))
-        elif action == "all" and row.step == "audience":
-            await _set_audience(unit, query, row, "all", [])
-        elif action == "orgs" and row.step == "audience":
+        elif action is cb.Announce.EVERYONE and allowed(stage, Move.ADDRESS_ALL):
+            await _set_audience(unit, query, row, AudienceKind.ALL, [])
+        elif action is cb.Announce.PICK_ORGS and allowed(stage, Move.OFFER_ORGS):
             answer(desk, query)
             await _show_orgs(unit, message.message_id, row, chosen=[], fresh_choices=True)
-        elif action == "org" and row.step == "orgs" and len(numbers) == 2:
+        elif action is cb.Announce.TOGGLE_ORG and allowed(stage, Move.TOGGLE_ORG):
             choices = store.org_choices(row)
-            index = numbers[1]
+            index = press.index if press.index is not None else -1
             answer(desk, query)
             if not 0 <= index < len(choices):
                 return
@@ -365,23 +423,25 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
             name = choices[index]
             chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
             await _show_orgs(unit, message.message_id, row, chosen=chosen, fresh_choices=False)
-        elif action == "ok" and row.step == "orgs":
+        elif action is cb.Announce.ORGS_DONE and allowed(stage, Move.ADDRESS_ORGS):
             chosen = store.organizations(row)
             if not chosen:
                 answer(desk, query, t(lang, "ann.pick_one"), alert=True)
                 return
-            await _set_audience(unit, query, row, "orgs", chosen)
-        elif action == "nov" and row.step == "version":
-            row.version, row.step = None, "preview"
+            await _set_audience(unit, query, row, AudienceKind.ORGS, chosen)
+        elif action is cb.Announce.NO_VERSION and allowed(stage, Move.TAKE_VERSION):
+            row.version = None
+            _move(row, Move.TAKE_VERSION)
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _preview(unit, row)
-        elif action == "re" and row.step == "preview":
-            row.step, row.version, row.audience, row.organizations = "content", None, "all", "[]"
+        elif action is cb.Announce.RESTART and allowed(stage, Move.RESTART):
+            _move(row, Move.RESTART)
+            row.version, row.audience, row.organizations = None, AudienceKind.ALL.value, "[]"
             answer(desk, query)
             await _drop_prompt(unit, row)
             await _prompt(unit, row, t(lang, "ann.ask_content", id=announcement_id), [])
-        elif action == "go" and row.step == "preview":
+        elif action is cb.Announce.SEND and allowed(stage, Move.LAUNCH):
             launched = await _launch(unit, query, row)
         else:
             answer(desk, query, t(lang, "ann.stale"))
@@ -390,19 +450,26 @@ async def admin_buttons(update: Update, context: DeskContext) -> None:
 
 
 async def _set_audience(
-    unit: Unit, query: CallbackQuery, row: Announcement, audience: str, orgs: list[str]
+    unit: Unit, query: CallbackQuery, row: Announcement, audience: AudienceKind, orgs: list[str]
 ) -> None:
     lang = unit.desk.op_lang
-    row.audience = audience
+    row.audience = audience.value
     row.organizations = json.dumps(orgs, ensure_ascii=False)
-    row.step = "version"
+    _move(row, Move.ADDRESS_ALL if audience is AudienceKind.ALL else Move.ADDRESS_ORGS)
     answer(unit.desk, query)
     await _drop_prompt(unit, row)
     await _prompt(
         unit,
         row,
         t(lang, "ann.ask_version"),
-        [[InlineKeyboardButton(t(lang, "ann.no_version"), callback_data=f"a:nov:{row.id}")]],
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "ann.no_version"),
+                    callback_data=cb.announce(cb.Announce.NO_VERSION, row.id),
+                )
+            ]
+        ],
     )
 
 
@@ -422,12 +489,12 @@ async def _show_orgs(
     choices = list(counts)[:MAX_ORG_BUTTONS] if fresh_choices else store.org_choices(row)
     row.org_choices = json.dumps(choices, ensure_ascii=False)
     row.organizations = json.dumps(chosen, ensure_ascii=False)
-    row.step = "orgs"
+    _move(row, Move.OFFER_ORGS if fresh_choices else Move.TOGGLE_ORG)
     rows = [
         [
             InlineKeyboardButton(
                 f"{'✅' if name in chosen else '▫️'} {name} ({counts.get(name, 0)})"[:60],
-                callback_data=f"a:org:{row.id}:{index}",
+                callback_data=cb.announce_org(row.id, index),
             )
         ]
         for index, name in enumerate(choices)
@@ -435,7 +502,8 @@ async def _show_orgs(
     rows.append(
         [
             InlineKeyboardButton(
-                t(lang, "ann.orgs_done", count=len(chosen)), callback_data=f"a:ok:{row.id}"
+                t(lang, "ann.orgs_done", count=len(chosen)),
+                callback_data=cb.announce(cb.Announce.ORGS_DONE, row.id),
             )
         ]
     )
@@ -458,7 +526,7 @@ async def _launch(unit: Unit, query: CallbackQuery, row: Announcement) -> bool:
     if preview is not None and preview.state == "failed":
         # Telegram refused the preview: it would refuse every client's copy too.
         reason = (preview.error or "?").split(": ", 1)[-1]
-        row.step = "content"
+        _move(row, Move.RESTART)
         answer(desk, query)
         await _drop_prompt(unit, row)
         await _prompt(unit, row, t(lang, "ann.preview_failed", reason=reason), [])
@@ -468,8 +536,8 @@ async def _launch(unit: Unit, query: CallbackQuery, row: Announcement) -> bool:
     if total is None:  # a second press: the first one sends
         answer(desk, query, t(lang, "ann.stale"))
         return False
-    if total == 0:
-        await store.change(unit.session, announcement_id=row.id, status="done", finished_at=now)
+    if total == 0:  # nobody to send to: it is over at once
+        await store.complete(unit.session, announcement_id=row.id, now=now)
     answer(desk, query)
     await drop_buttons(unit.out, query)
     if total:
@@ -493,7 +561,7 @@ async def _resend_unknown(desk: Desk, query: CallbackQuery, announcement_id: int
         row = await store.get(unit.session, announcement_id=announcement_id)
         if (
             row is None
-            or row.status != "done"
+            or row.status != AnnouncementStatus.DONE
             or message is None
             or row.progress_message_id != message.message_id
         ):
@@ -528,7 +596,7 @@ class _AlreadyTaken(Exception):
 async def request_version(update: Update, context: DeskContext) -> None:
     """``v:req:<announcement>``: registers a "new version" ticket, once per client."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press = await client_press(update, desk, cb.parse_version_request)
     if press is None:
         return
     client, query = press.client, press.query
@@ -536,7 +604,7 @@ async def request_version(update: Update, context: DeskContext) -> None:
     try:
         async with desk.unit() as unit:
             session = unit.session
-            row = await store.get(session, announcement_id=press.numbers[0])
+            row = await store.get(session, announcement_id=press.data)
             delivery = (
                 await store.delivery_for(session, announcement_id=row.id, client_id=client.id)
                 if row is not None
@@ -590,7 +658,7 @@ async def request_version(update: Update, context: DeskContext) -> None:
     except _AlreadyTaken:
         async with desk.unit() as unit:
             again = await store.delivery_for(
-                unit.session, announcement_id=press.numbers[0], client_id=client.id
+                unit.session, announcement_id=press.data, client_id=client.id
             )
             await _already_requested(unit, query, lang, again.ticket_id if again else None)
 
@@ -625,11 +693,9 @@ async def news(update: Update, context: DeskContext) -> None:
     zone = desk.settings.zone
     async with desk.unit() as unit:
         rows = await store.latest(unit.session, limit=desk.settings.news_items * 4)
-        items = [
-            row
-            for row in rows
-            if in_audience(row.audience, store.organizations(row), client.organization)
-        ][: desk.settings.news_items]
+        items = [row for row in rows if store.audience_of(row).includes(client.organization)][
+            : desk.settings.news_items
+        ]
         parts = [t(lang, "news.title")]
         if not items:
             parts.append(t(lang, "news.none"))
@@ -661,7 +727,11 @@ async def news(update: Update, context: DeskContext) -> None:
                 now=desk.clock.now(),
             )
             buttons = [
-                [InlineKeyboardButton(f"📄 {a.title}"[:60], callback_data=f"k:o:{search.id}:{n}")]
+                [
+                    InlineKeyboardButton(
+                        f"📄 {a.title}"[:60], callback_data=cb.kb_open(search.id, n)
+                    )
+                ]
                 for n, a in enumerate(featured)
             ]
         parts.append(

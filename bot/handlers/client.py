@@ -8,10 +8,12 @@ import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import deadlines, keyboards, relay, render
+from bot import callbacks as cb
+from bot import deadlines, incoming, keyboards, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers import escalation, kb, lifecycle, registration
 from bot.handlers.common import (
+    Press,
     answer,
     client_press,
     drop_buttons,
@@ -58,8 +60,8 @@ async def ask_subscription(unit: Unit, client: Client) -> None:
         markup=InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(t(lang, "news.yes"), callback_data="n:sub:1"),
-                    InlineKeyboardButton(t(lang, "news.no"), callback_data="n:sub:0"),
+                    InlineKeyboardButton(t(lang, "news.yes"), callback_data=cb.news(cb.News.YES)),
+                    InlineKeyboardButton(t(lang, "news.no"), callback_data=cb.news(cb.News.NO)),
                 ]
             ]
         ),
@@ -96,12 +98,13 @@ async def subscription_buttons(update: Update, context: DeskContext) -> None:
     assert query is not None and query.data is not None
     desk = context.desk
     client = await touch_client(update, desk)
+    choice = cb.parse_news(query.data)
     answer(desk, query)
     async with desk.unit() as unit:
-        if query.data in ("n:sub:1", "n:sub:0"):
+        if choice in (cb.News.YES, cb.News.NO):
             await drop_buttons(unit.out, query)
-            await set_subscription(unit, client, query.data == "n:sub:1")
-        elif query.data == "n:off":
+            await set_subscription(unit, client, choice is cb.News.YES)
+        elif choice is cb.News.UNSUBSCRIBE:
             # Under an announcement: its other buttons stay, only the news stop.
             await set_subscription(unit, client, False)
 
@@ -128,9 +131,9 @@ async def set_language(update: Update, context: DeskContext) -> None:
     assert query is not None and query.data is not None
     desk = context.desk
     client = await touch_client(update, desk)
-    lang = query.data.partition(":")[2]
+    lang = cb.parse_language(query.data)
     answer(desk, query)
-    if lang not in ("ru", "en"):
+    if lang is None:
         return
     async with desk.unit() as unit:
         row = await repo.get_client(unit.session, client_id=client.id)
@@ -145,14 +148,14 @@ async def menu(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     answer(context.desk, query)
-    choice = query.data.partition(":")[2]
-    if choice == "new":
+    choice = cb.parse_menu(query.data)
+    if choice is cb.MenuItem.NEW:
         await registration.start_registration(update, context)
-    elif choice == "tickets":
+    elif choice is cb.MenuItem.TICKETS:
         await list_tickets(update, context)
-    elif choice == "ask":
+    elif choice is cb.MenuItem.ASK:
         await kb.ask_prompt(update, context)
-    else:
+    elif choice is cb.MenuItem.HELP:
         await show_help(update, context)
 
 
@@ -177,7 +180,7 @@ async def list_tickets(update: Update, context: DeskContext, *, page: int = 0) -
             lines += [render.ticket_line(ticket, lang) for ticket in tickets]
             text = "\n".join(lines)
             markup = keyboards.ticket_list(lang, tickets, page=page, pages=pages)
-        if query is not None and query.data and query.data.startswith("t:"):
+        if query is not None and query.data and cb.parse_tickets(query.data) is not None:
             await edit_or_send(unit.out, query, text, markup)
         else:
             await unit.out.message(client.id, text, markup=markup)
@@ -186,39 +189,41 @@ async def list_tickets(update: Update, context: DeskContext, *, page: int = 0) -
 async def ticket_buttons(update: Update, context: DeskContext) -> None:
     """``t:`` buttons: list pages, a ticket's card, its history, writing to it."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press: Press[cb.TicketsPage | cb.TicketPress] | None
+    press = await client_press(update, desk, cb.parse_tickets)
     if press is None:
         return
-    query, client, action, numbers = press.query, press.client, press.action, press.numbers
+    query, client, pressed = press.query, press.client, press.data
     lang = client.language
-    if action == "list":
+    if isinstance(pressed, cb.TicketsPage):
         answer(desk, query)
-        await list_tickets(update, context, page=max(0, numbers[0]))
+        await list_tickets(update, context, page=pressed.page)
         return
+    action = pressed.view
     async with desk.unit() as unit:
         # Only the client's own tickets: the id in the button is the client's to forge.
         ticket = await repo.get_ticket_for_client(
-            unit.session, ticket_id=numbers[0], client_id=client.id
+            unit.session, ticket_id=pressed.ticket_id, client_id=client.id
         )
         if ticket is None:
             answer(desk, query, t(lang, "tickets.not_found"), alert=True)
             return
         answer(desk, query)
         zone = desk.settings.zone
-        if action == "card":
+        if action is cb.TicketView.CARD:
             await edit_or_send(
                 unit.out,
                 query,
                 render.ticket_card(ticket, lang, zone),
                 keyboards.ticket_card(lang, ticket),
             )
-        elif action == "hist":
+        elif action is cb.TicketView.HISTORY:
             rows = list(await repo.history(unit.session, ticket_id=ticket.id))
             entries = render.history_entries(rows, lang, zone, for_client=True)
             pages = render.paginate(entries, desk.settings.history_page_chars) or [
                 t(lang, "tickets.history_empty")
             ]
-            page = min(max(0, numbers[1] if len(numbers) > 1 else 0), len(pages) - 1)
+            page = min(pressed.page, len(pages) - 1)
             title = t(
                 lang,
                 "tickets.history_title",
@@ -232,7 +237,7 @@ async def ticket_buttons(update: Update, context: DeskContext) -> None:
                 f"{title}\n\n{pages[page]}",
                 keyboards.history(lang, ticket, page=page, pages=len(pages)),
             )
-        elif action == "write":
+        elif action is cb.TicketView.WRITE:
             if ticket.status == Status.CLOSED:
                 # Writing to a closed ticket reopens it within the window, else offers a new one.
                 await lifecycle.reopen_or_continue(unit, client, ticket, message=None)
@@ -342,7 +347,7 @@ async def relay_to_ticket(
     the engineers; all in the caller's unit of work."""
     desk = unit.desk
     session = unit.session
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     now = desk.clock.now()
     row = await repo.add_ticket_message(
         session,

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
 
 from bot.context import Desk
 from bot.outbox import Out
 from desk.language import pick_language
+from desk.roles import Role, role_in_chat
 from storage import repo
 from storage.models import Client, Ticket
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 async def touch_client(update: Update, desk: Desk) -> Client:
@@ -40,6 +45,19 @@ async def touch_client(update: Update, desk: Desk) -> Client:
         if not client.language_chosen:
             client.language = language
     return client
+
+
+def role_of(desk: Desk, user: User | None, chat: Chat | None) -> Role:
+    """The part `user` plays for the desk in `chat` (``desk/roles.py`` decides)."""
+    if user is None or chat is None:
+        return Role.NOBODY
+    return role_in_chat(
+        user_id=user.id,
+        chat_id=chat.id,
+        chat_is_private=chat.type == Chat.PRIVATE,
+        operator_chat_id=desk.operator_chat_id,
+        admin_ids=desk.settings.admin_ids,
+    )
 
 
 def answer(
@@ -77,49 +95,34 @@ async def drop_buttons(out: Out, query: CallbackQuery) -> None:
 
 
 @dataclass(frozen=True)
-class Press:
-    """A client's press of an inline button: who, which action, and its number arguments."""
+class Press(Generic[T]):
+    """A client's press of an inline button: who, and what its data says (bot/callbacks.py)."""
 
     query: CallbackQuery
     client: Client
-    action: str
-    numbers: tuple[int, ...]
+    data: T
 
 
-def parse_press(data: str) -> tuple[str, tuple[int, ...]] | None:
-    """``prefix:action:n1:n2...`` as (action, numbers), or None when it is not that shape.
-
-    Callback data comes from the presser's side: numbers are parsed, never trusted further.
-    """
-    parts = data.split(":")
-    try:
-        numbers = tuple(int(p) for p in parts[2:])
-    except ValueError:
-        return None
-    # Ids are database keys: anything outside a signed 64-bit integer is made up.
-    if len(parts) < 3 or not all(0 <= n < 2**63 for n in numbers):
-        return None
-    return parts[1], numbers
-
-
-async def client_press(update: Update, desk: Desk) -> Press | None:
-    """A client's press as a :class:`Press`; a malformed one is answered and gives None."""
+async def client_press(
+    update: Update, desk: Desk, parse: Callable[[str], T | None]
+) -> Press[T] | None:
+    """A client's press read by `parse`, one of bot/callbacks.py's parsers; data it refuses
+    (malformed or forged) is answered and gives None."""
     query = update.callback_query
     assert query is not None and query.data is not None
     client = await touch_client(update, desk)
-    parsed = parse_press(query.data)
-    if parsed is None:
+    data = parse(query.data)
+    if data is None:
         answer(desk, query)
         return None
-    action, numbers = parsed
-    return Press(query=query, client=client, action=action, numbers=numbers)
+    return Press(query=query, client=client, data=data)
 
 
-async def own_ticket(desk: Desk, press: Press) -> Ticket | None:
+async def own_ticket(desk: Desk, press: Press[Any], ticket_id: int) -> Ticket | None:
     """The ticket a press names, if it is the presser's own; otherwise an alert says so."""
     async with desk.tx() as session:
         ticket = await repo.get_ticket_for_client(
-            session, ticket_id=press.numbers[0], client_id=press.client.id
+            session, ticket_id=ticket_id, client_id=press.client.id
         )
     if ticket is None:
         from bot.texts import t

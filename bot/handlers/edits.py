@@ -15,7 +15,7 @@ import logging
 from sqlalchemy import select
 from telegram import Message, Update
 
-from bot import relay
+from bot import incoming
 from bot.context import DeskContext, Unit
 from bot.handlers import registration
 from bot.handlers.operator import command_of
@@ -44,7 +44,7 @@ async def on_edit(update: Update, context: DeskContext) -> None:
         )
         if row is None:
             return
-        info = relay.describe_message(message)
+        info = incoming.describe_message(message)
         if row.direction == "note":
             row.text = info.text
             return

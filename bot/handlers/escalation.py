@@ -11,6 +11,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot import callbacks as cb
 from bot import deadlines, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, own_ticket
@@ -204,19 +205,19 @@ async def post_digest(desk: Desk) -> bool:
 async def client_card_buttons(update: Update, context: DeskContext) -> None:
     """``e:late`` (No answer?) and ``e:raise`` (ask for a higher priority)."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press = await client_press(update, desk, cb.parse_escalation)
     if press is None:
         return
-    ticket = await own_ticket(desk, press)
+    ticket = await own_ticket(desk, press, press.data.ticket_id)
     if ticket is None:
         return
     client, lang = press.client, press.client.language
     answer(desk, press.query)
     number = format_number(ticket.number)
     async with desk.unit() as unit:
-        if press.action == "late":
+        if press.data.action is cb.Escalation.LATE:
             await _no_answer(unit, client, ticket)
-        elif press.action == "raise":
+        elif press.data.action is cb.Escalation.RAISE:
             wanted = _next_priority(ticket.priority)
             if wanted is None or ticket.status == Status.CLOSED:
                 await unit.out.message(client.id, t(lang, "client.raise_max", number=number))
@@ -289,10 +290,12 @@ async def take_raise_reason(context: DeskContext, client: Client, text: str) -> 
             [
                 [
                     InlineKeyboardButton(
-                        t(op, "op.raise_accept"), callback_data=f"o:raise:{request.id}:y"
+                        t(op, "op.raise_accept"),
+                        callback_data=cb.raise_decision(request.id, accept=True),
                     ),
                     InlineKeyboardButton(
-                        t(op, "op.raise_decline"), callback_data=f"o:raise:{request.id}:n"
+                        t(op, "op.raise_decline"),
+                        callback_data=cb.raise_decision(request.id, accept=False),
                     ),
                 ]
             ]
@@ -329,11 +332,11 @@ async def decide_raise(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     desk = context.desk  # pressed in the operator group: see bot/app.py
-    parts = query.data.split(":")
-    if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in ("y", "n"):
+    press = cb.parse_raise(query.data)
+    if press is None:
         answer(desk, query)
         return
-    accept = parts[3] == "y"
+    accept = press.accept
     name = engineer_name(query.from_user)
     now = desk.clock.now()
     answer(desk, query)
@@ -341,7 +344,7 @@ async def decide_raise(update: Update, context: DeskContext) -> None:
         claimed = (
             await unit.session.execute(
                 sql_update(PriorityRequest)
-                .where(PriorityRequest.id == int(parts[2]), PriorityRequest.state == "pending")
+                .where(PriorityRequest.id == press.request_id, PriorityRequest.state == "pending")
                 .values(state="accepted" if accept else "declined", decided_by=name)
                 .returning(
                     PriorityRequest.ticket_id,

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot import callbacks as cb
 from bot import render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers import registration
-from bot.handlers.common import answer, client_press, drop_buttons, touch_client
+from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
 from bot.handlers.operator import _ticket_or_explain, find_ticket
 from bot.texts import t
+from desk.roles import Privilege, may
 from desk.text import truncate
 from desk.tickets import format_number
 from kb.matcher import Outcome
@@ -74,9 +76,9 @@ def results_message(
             )
         )
         label = truncate(f"{n}. {result.article.title}", 60)
-        buttons.append([InlineKeyboardButton(label, callback_data=f"k:o:{search_id}:{n - 1}")])
+        buttons.append([InlineKeyboardButton(label, callback_data=cb.kb_open(search_id, n - 1))])
     buttons.append(
-        [InlineKeyboardButton(t(lang, "kb.open_ticket"), callback_data=f"k:t:{search_id}")]
+        [InlineKeyboardButton(t(lang, "kb.open_ticket"), callback_data=cb.kb_ticket(search_id))]
     )
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
 
@@ -167,13 +169,13 @@ async def ask_prompt(update: Update, context: DeskContext) -> None:
 async def buttons(update: Update, context: DeskContext) -> None:
     """``k:`` buttons: open an article, helped / not helped, open a ticket."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press = await client_press(update, desk, cb.parse_kb)
     if press is None:
         return
-    query, client, action = press.query, press.client, press.action
+    query, client, action = press.query, press.client, press.data.action
     lang = client.language
-    search_id = press.numbers[0]
-    index = press.numbers[1] if len(press.numbers) > 1 else -1
+    search_id = press.data.search_id
+    index = press.data.index if press.data.index is not None else -1
     async with desk.unit() as unit:
         row = await repo.get_search(unit.session, search_id=search_id)
         # The search must be this client's own: the ids in the buttons can be forged.
@@ -182,17 +184,17 @@ async def buttons(update: Update, context: DeskContext) -> None:
             return
         results = json.loads(row.results)
         answer(desk, query)
-        if action in ("o", "y", "n") and not 0 <= index < len(results):
+        if action is not cb.Kb.TICKET and not 0 <= index < len(results):
             return
-        if action == "o":
+        if action is cb.Kb.OPEN:
             await _open_article(unit, client, row, index, results[index]["id"])
-        elif action == "y":
+        elif action is cb.Kb.HELPED:
             row.helped = True
             row.opened_article = row.opened_article or results[index]["id"]
             await drop_buttons(unit.out, query)
             await unit.out.message(client.id, t(lang, "kb.glad"))
-        elif action in ("n", "t"):
-            row.helped = False if action == "n" else row.helped
+        elif action in (cb.Kb.NOT_HELPED, cb.Kb.TICKET):
+            row.helped = False if action is cb.Kb.NOT_HELPED else row.helped
             await drop_buttons(unit.out, query)
             await registration.begin(
                 unit,
@@ -217,10 +219,15 @@ async def _open_article(
     parts = render.article_parts(article.title, article.body)
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t(lang, "kb.helped"), callback_data=f"k:y:{search.id}:{index}")],
             [
                 InlineKeyboardButton(
-                    t(lang, "kb.not_helped"), callback_data=f"k:n:{search.id}:{index}"
+                    t(lang, "kb.helped"), callback_data=cb.kb_helped(search.id, index)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t(lang, "kb.not_helped"),
+                    callback_data=cb.kb_not_helped(search.id, index),
                 )
             ],
         ]
@@ -388,8 +395,7 @@ async def reload_kb(update: Update, context: DeskContext) -> None:
     message = update.effective_message
     assert message is not None
     desk = context.desk
-    user = message.from_user
-    if user is None or user.id not in desk.settings.admin_ids:
+    if not may(role_of(desk, message.from_user, message.chat), Privilege.RELOAD_KB):
         async with desk.unit() as unit:
             await unit.out.answer(message, t(desk.op_lang, "admin_only"))
         return

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot import callbacks as cb
 from bot import deadlines, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
@@ -32,8 +33,8 @@ def _confirm_buttons(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(lang, "client.yes"), callback_data=f"c:y:{ticket_id}"),
-                InlineKeyboardButton(t(lang, "client.no"), callback_data=f"c:n:{ticket_id}"),
+                InlineKeyboardButton(t(lang, "client.yes"), callback_data=cb.solved(ticket_id)),
+                InlineKeyboardButton(t(lang, "client.no"), callback_data=cb.not_solved(ticket_id)),
             ]
         ]
     )
@@ -41,7 +42,7 @@ def _confirm_buttons(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
 
 def _reopen_button(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t(lang, "client.reopen"), callback_data=f"c:r:{ticket_id}")]]
+        [[InlineKeyboardButton(t(lang, "client.reopen"), callback_data=cb.reopen(ticket_id))]]
     )
 
 
@@ -49,7 +50,7 @@ def _rating_buttons(ticket_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("⭐" * n, callback_data=f"c:s:{ticket_id}:{n}")
+                InlineKeyboardButton("⭐" * n, callback_data=cb.rating(ticket_id, n))
                 for n in range(1, 6)
             ]
         ]
@@ -128,19 +129,19 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
 async def client_buttons(update: Update, context: DeskContext) -> None:
     """``c:`` buttons: confirm or reject a solution, reopen, rate."""
     desk = context.desk
-    press = await client_press(update, desk)
+    press = await client_press(update, desk, cb.parse_lifecycle)
     if press is None:
         return
-    ticket = await own_ticket(desk, press)
+    ticket = await own_ticket(desk, press, press.data.ticket_id)
     if ticket is None:
         return
-    query, client, action = press.query, press.client, press.action
+    query, client, action = press.query, press.client, press.data.action
     lang = client.language
-    value = press.numbers[1] if len(press.numbers) > 1 else 0
+    value = press.data.stars or 0
     number = format_number(ticket.number)
     answer(desk, query)
     async with desk.unit() as unit:
-        if action in ("y", "n"):
+        if action in (cb.Lifecycle.CONFIRM, cb.Lifecycle.REJECT):
             if ticket.status != Status.WAITING:
                 await unit.out.message(
                     client.id,
@@ -153,13 +154,13 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
                 )
                 return
             await drop_buttons(unit.out, query)
-            if action == "y":
+            if action is cb.Lifecycle.CONFIRM:
                 await close_ticket(unit, ticket, action=Action.CONFIRM, reason="confirmed")
             else:
                 await _reject(unit, client, ticket)
-        elif action == "r":
+        elif action is cb.Lifecycle.REOPEN:
             await reopen_or_continue(unit, client, ticket, message=None)
-        elif action == "s" and valid_rating(value):
+        elif action is cb.Lifecycle.RATE and valid_rating(value):
             await _rate(unit, client, ticket, value, query.message)
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from telegram import Message, Update, User
 
-from bot import deadlines, keyboards, relay, render
+from bot import callbacks as cb
+from bot import deadlines, incoming, keyboards, render
 from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer
 from bot.outbox import RELAY_OUT
@@ -30,7 +31,6 @@ from desk.text import one_line
 from desk.tickets import (
     Action,
     Outcome,
-    Priority,
     Status,
     TicketType,
     TransitionError,
@@ -332,15 +332,12 @@ async def set_field(update: Update, context: DeskContext) -> None:
     desk = context.desk
     lang = desk.op_lang
     message = query.message  # pressed in the operator group: see bot/app.py
-    parts = query.data.split(":")
-    if len(parts) != 4 or not parts[2].isdigit():
+    press = cb.parse_field(query.data)
+    if press is None:
         answer(desk, query)
         return
-    field, ticket_id, value = parts[1], int(parts[2]), parts[3]
-    valid = TicketType._value2member_map_ if field == "type" else Priority._value2member_map_
-    if field not in ("type", "prio") or value not in valid:
-        answer(desk, query)
-        return
+    ticket_id, value = press.ticket_id, press.value.value
+    field = "type" if isinstance(press.value, TicketType) else "prio"
     user = query.from_user
     async with desk.unit() as unit:
         ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
@@ -452,7 +449,7 @@ async def note(update: Update, context: DeskContext) -> None:
 
 async def _store_note(desk: Desk, message: Message, text: str) -> None:
     """Stores a note (a text, or a file with its caption) and acknowledges it with ✍."""
-    info_ = relay.describe_message(message)
+    info_ = incoming.describe_message(message)
     found = await find_ticket(desk, message)
     async with desk.unit() as unit:
         ticket = await _ticket_or_explain(unit, message, found)
@@ -581,7 +578,7 @@ async def _relay_answer(
 ) -> None:
     """Stores the engineer's message and queues its copy for the client."""
     assert message.from_user is not None
-    info_ = relay.describe_message(message)
+    info_ = incoming.describe_message(message)
     now = desk.clock.now()
     async with desk.unit() as unit:
         row = await repo.add_ticket_message(
@@ -651,12 +648,12 @@ async def resend(update: Update, context: DeskContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     desk = context.desk
-    parts = query.data.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    record_id = cb.parse_resend(query.data)
+    if record_id is None:
         answer(desk, query)
         return
     async with desk.unit() as unit:
-        original = await records.get(unit.session, record_id=int(parts[2]))
+        original = await records.get(unit.session, record_id=record_id)
         if (
             original is None
             or original.chat_id <= 0

@@ -12,7 +12,8 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Message, Update
 
-from bot import deadlines, keyboards, relay, render
+from bot import callbacks as cb
+from bot import deadlines, incoming, keyboards, render
 from bot.context import DeskContext, Unit
 from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
 from bot.texts import t
@@ -87,7 +88,7 @@ async def begin(
 
 
 async def _add_item(session: AsyncSession, client_id: int, message: Message) -> None:
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     await repo.add_draft_item(
         session,
         client_id=client_id,
@@ -160,11 +161,14 @@ async def on_callback(update: Update, context: DeskContext) -> None:
     desk = context.desk
     client = await touch_client(update, desk)
     lang = client.language
-    parts = query.data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
+    press = cb.parse_registration(query.data)
     async with desk.unit() as unit:
         draft = await repo.get_draft(unit.session, client_id=client.id)
-        if action == "cancel":
+        if press is None:
+            answer(desk, query, t(lang, "reg.step_over"))
+            return
+        action = press.action
+        if action is cb.Registration.CANCEL:
             had = await repo.discard_draft(unit.session, client_id=client.id)
             answer(desk, query)
             await edit_or_send(
@@ -172,26 +176,25 @@ async def on_callback(update: Update, context: DeskContext) -> None:
             )
             return
         if draft is None:
-            answer(
-                desk, query, t(lang, "reg.already_created" if action == "ok" else "reg.step_over")
-            )
+            sent = action is cb.Registration.CONFIRM
+            answer(desk, query, t(lang, "reg.already_created" if sent else "reg.step_over"))
             return
-        if action == "resume":
+        if action is cb.Registration.RESUME:
             answer(desk, query)
             await ask_step(unit, client, draft)
             return
         handler = {
-            "type": _chose_type,
-            "prio": _chose_priority,
-            "done": _pressed_done,
-            "ok": _confirmed,
-            "edit": _edit_menu,
-            "e": _edit_choice,
+            cb.Registration.TYPE: _chose_type,
+            cb.Registration.PRIORITY: _chose_priority,
+            cb.Registration.DONE: _pressed_done,
+            cb.Registration.CONFIRM: _confirmed,
+            cb.Registration.EDIT: _edit_menu,
+            cb.Registration.EDIT_PART: _edit_choice,
         }.get(action)
         if handler is None:
             answer(desk, query, t(lang, "reg.step_over"))
             return
-        await handler(unit, query, client, draft, parts[2] if len(parts) > 2 else "")
+        await handler(unit, query, client, draft, press.value.value if press.value else "")
 
 
 async def _chose_type(
@@ -414,7 +417,7 @@ async def on_message(update: Update, context: DeskContext, client: Client, draft
 async def edit_item(unit: Unit, client_id: int, message: Message) -> bool:
     """The client edited a message that is part of an unfinished description: the draft
     takes the new text, so the summary and the engineers see the same. True if it was one."""
-    info = relay.describe_message(message)
+    info = incoming.describe_message(message)
     return await repo.update_draft_item(
         unit.session,
         client_id=client_id,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from desk.broadcast import State
+from desk.broadcast import EVERYONE, Audience, State
 from storage import announcements as store
 from storage import repo
 from storage.db import create_engine, create_sessionmaker, run_migrations
@@ -61,7 +61,7 @@ async def test_send_makes_one_row_per_subscriber_and_only_once(database_url: str
     sessions = await _setup(database_url)
     announcement_id = await _previewed(sessions)
     async with sessions() as session, session.begin():
-        assert await store.audience_size(session, audience="all", orgs=[]) == 3
+        assert await store.audience_size(session, audience=EVERYONE) == 3
         assert await store.organizations_with_subscribers(session) == [
             ("АО Лютик", 1),
             ("ООО Ромашка", 1),
@@ -151,3 +151,64 @@ async def test_a_version_ticket_is_linked_once(database_url: str) -> None:
     async with sessions() as session, session.begin():
         assert await store.take_version_request(session, delivery_id=delivery.id, ticket_id=11)
         assert not await store.take_version_request(session, delivery_id=delivery.id, ticket_id=12)
+
+
+async def test_the_audience_rule_gives_the_same_answers_in_python_and_in_sql(
+    database_url: str,
+) -> None:
+    """One rule, read two ways: /news asks it of one client in Python, Send of every client
+    in SQL (desk.broadcast.Audience, storage.announcements.addressed)."""
+    engine = create_engine(database_url)
+    await run_migrations(engine)
+    sessions = create_sessionmaker(engine)
+    organizations = [
+        "ООО Ромашка",
+        "ооо ромашка",
+        "ООО Ромашка ",
+        "АО Лютик",
+        "Acme",
+        "",
+        None,
+        "O'Brien & Co",
+        "50%_off",
+    ]
+    async with sessions() as session, session.begin():
+        for client_id, org in enumerate(organizations, start=1):
+            await repo.upsert_client(
+                session,
+                client_id=client_id,
+                first_name=f"C{client_id}",
+                last_name=None,
+                username=None,
+                language="ru",
+                now=NOW,
+            )
+            await session.execute(
+                update(Client).where(Client.id == client_id).values(organization=org)
+            )
+    audiences = [
+        EVERYONE,
+        Audience.of("orgs", ["ООО Ромашка"]),
+        Audience.of("orgs", ["ООО Ромашка", "АО Лютик", "Acme"]),
+        Audience.of("orgs", ["ооо ромашка"]),
+        Audience.of("orgs", ["", "ООО Ромашка "]),
+        Audience.of("orgs", ["O'Brien & Co", "50%_off"]),
+        Audience.of("orgs", ["Нет такой"]),
+        Audience.of("orgs", []),
+    ]
+    try:
+        for audience in audiences:
+            async with sessions() as session:
+                in_sql = set(
+                    (
+                        await session.execute(select(Client.id).where(store.addressed(audience)))
+                    ).scalars()
+                )
+            in_python = {
+                client_id
+                for client_id, org in enumerate(organizations, start=1)
+                if audience.includes(org)
+            }
+            assert in_sql == in_python, audience
+    finally:
+        await engine.dispose()

@@ -10,13 +10,24 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.broadcast import failure_of
 from desk.broadcast import (
+    EVERYONE,
+    FIRST,
     MAX_ATTEMPTS,
+    AnnouncementStatus,
+    Audience,
+    AudienceKind,
+    ComposeStep,
     Failure,
+    Move,
+    MoveRefused,
     Progress,
+    Stage,
     State,
     after_failure,
+    allowed,
+    apply,
     format_duration,
-    in_audience,
+    next_status,
     parse_version,
 )
 
@@ -86,11 +97,96 @@ def test_timeouts_and_network_errors_by_whether_the_request_left(
     assert failure_of(error) is failure  # type: ignore[arg-type]
 
 
-def test_audience() -> None:
-    assert in_audience("all", [], None)
-    assert in_audience("orgs", ["ООО Ромашка"], "ООО Ромашка")
-    assert not in_audience("orgs", ["ООО Ромашка"], "АО Лютик")
-    assert not in_audience("orgs", ["ООО Ромашка"], None)
+def test_an_audience_of_everyone_or_of_organizations() -> None:
+    assert EVERYONE.includes(None) and EVERYONE.includes("АО Лютик")
+    assert EVERYONE.kind is AudienceKind.ALL
+    orgs = Audience.of("orgs", ["ООО Ромашка"])
+    assert orgs.kind is AudienceKind.ORGS
+    assert orgs.includes("ООО Ромашка")
+    assert not orgs.includes("АО Лютик")
+    assert not orgs.includes("ооо ромашка")  # the names come from the clients' records as is
+    assert not orgs.includes(None)
+    # A client with no organization is in no organization's audience, whatever was stored.
+    assert not Audience.of("orgs", ["", "ООО Ромашка"]).includes("")
+    assert Audience.of("all", ["ООО Ромашка"]) == EVERYONE
+    assert not Audience.of("orgs", []).includes("ООО Ромашка")
+
+
+# --- an announcement's life: the transition table -----------------------------------------
+
+COMPOSING, SENDING, DONE, CANCELLED = (
+    AnnouncementStatus.COMPOSING,
+    AnnouncementStatus.SENDING,
+    AnnouncementStatus.DONE,
+    AnnouncementStatus.CANCELLED,
+)
+
+# Every move allowed, from where to where.
+TABLE = {
+    (Stage(COMPOSING, ComposeStep.CONTENT), Move.TAKE_CONTENT): Stage(
+        COMPOSING, ComposeStep.AUDIENCE
+    ),
+    (Stage(COMPOSING, ComposeStep.AUDIENCE), Move.ADDRESS_ALL): Stage(
+        COMPOSING, ComposeStep.VERSION
+    ),
+    (Stage(COMPOSING, ComposeStep.AUDIENCE), Move.OFFER_ORGS): Stage(COMPOSING, ComposeStep.ORGS),
+    (Stage(COMPOSING, ComposeStep.ORGS), Move.TOGGLE_ORG): Stage(COMPOSING, ComposeStep.ORGS),
+    (Stage(COMPOSING, ComposeStep.ORGS), Move.ADDRESS_ORGS): Stage(COMPOSING, ComposeStep.VERSION),
+    (Stage(COMPOSING, ComposeStep.VERSION), Move.TAKE_VERSION): Stage(
+        COMPOSING, ComposeStep.PREVIEW
+    ),
+    (Stage(COMPOSING, ComposeStep.PREVIEW), Move.RESTART): Stage(COMPOSING, ComposeStep.CONTENT),
+    (Stage(COMPOSING, ComposeStep.PREVIEW), Move.LAUNCH): Stage(SENDING, ComposeStep.SENT),
+    # The moves of the announcement's life do not look at the step (rows are at "sent").
+    **{(Stage(SENDING, step), Move.FINISH): Stage(DONE, step) for step in ComposeStep},
+    **{(Stage(DONE, step), Move.RESEND_UNKNOWN): Stage(SENDING, step) for step in ComposeStep},
+    **{(Stage(COMPOSING, step), Move.CANCEL): Stage(CANCELLED, step) for step in ComposeStep},
+}
+
+EVERY_CASE = [
+    (Stage(status, step), move)
+    for status in AnnouncementStatus
+    for step in ComposeStep
+    for move in Move
+]
+
+
+@pytest.mark.parametrize(("stage", "move"), EVERY_CASE, ids=str)
+def test_the_transition_table_allows_exactly_these_moves(stage: Stage, move: Move) -> None:
+    expected = TABLE.get((stage, move))
+    assert allowed(stage, move) == (expected is not None)
+    if expected is None:
+        with pytest.raises(MoveRefused):
+            apply(stage, move)
+    else:
+        assert apply(stage, move) == expected
+
+
+def test_an_announcement_for_everyone_from_first_question_to_resending() -> None:
+    stage = FIRST
+    for move in (Move.TAKE_CONTENT, Move.ADDRESS_ALL, Move.TAKE_VERSION, Move.LAUNCH):
+        stage = apply(stage, move)
+    assert stage == Stage(SENDING, ComposeStep.SENT)
+    assert stage.status.went_out
+    stage = apply(apply(apply(stage, Move.FINISH), Move.RESEND_UNKNOWN), Move.FINISH)
+    assert stage == Stage(DONE, ComposeStep.SENT)
+
+
+def test_a_sent_or_cancelled_announcement_takes_no_answer_of_the_dialogue() -> None:
+    for stage in (Stage(SENDING, ComposeStep.SENT), Stage(CANCELLED, ComposeStep.PREVIEW)):
+        for move in (Move.TAKE_CONTENT, Move.RESTART, Move.LAUNCH, Move.CANCEL):
+            assert not allowed(stage, move)
+    assert not CANCELLED.went_out and not COMPOSING.went_out
+
+
+def test_status_only_moves_for_conditional_updates() -> None:
+    assert next_status(COMPOSING, Move.CANCEL) is CANCELLED
+    assert next_status(SENDING, Move.FINISH) is DONE
+    assert next_status(DONE, Move.RESEND_UNKNOWN) is SENDING
+    with pytest.raises(MoveRefused):
+        next_status(COMPOSING, Move.LAUNCH)  # depends on the step: apply() it
+    with pytest.raises(MoveRefused):
+        next_status(SENDING, Move.CANCEL)
 
 
 @pytest.mark.parametrize(

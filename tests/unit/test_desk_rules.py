@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desk.language import pick_language
-from desk.roles import Role, may, role_in_chat
+from desk.roles import Privilege, Role, may, role_in_chat
 from desk.text import first_line, split_text, topic_name, truncate, utf16_len
 from desk.tickets import (
     Action,
@@ -106,6 +106,28 @@ def test_clients_cannot_do_engineer_actions() -> None:
     assert may(Role.CLIENT, Action.REOPEN) and may(Role.ENGINEER, Action.REOPEN)
     assert may(Role.CLIENT, Action.CONFIRM) and not may(Role.ENGINEER, Action.CONFIRM)
     assert not may(Role.NOBODY, Action.CLIENT_MESSAGE)
+
+
+@pytest.mark.parametrize("privilege", list(Privilege))
+def test_only_admins_announce_and_reload_the_knowledge_base(privilege: Privilege) -> None:
+    assert may(Role.ADMIN, privilege)
+    for role in (Role.ENGINEER, Role.CLIENT, Role.NOBODY):
+        assert not may(role, privilege)
+
+
+def test_an_admin_has_the_privileges_only_in_the_operator_group() -> None:
+    def role(chat: int, private: bool) -> Role:
+        return role_in_chat(
+            user_id=7,
+            chat_id=chat,
+            chat_is_private=private,
+            operator_chat_id=OPERATORS,
+            admin_ids=frozenset({7}),
+        )
+
+    assert may(role(OPERATORS, False), Privilege.ANNOUNCE)
+    assert not may(role(7, True), Privilege.ANNOUNCE)  # writing to the bot privately
+    assert not may(role(-100999, False), Privilege.ANNOUNCE)  # another group
 
 
 def test_solve_and_ask_wait_for_the_client_who_confirms_or_rejects() -> None:

@@ -44,8 +44,7 @@ from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
 from bot.texts import escape, t
 from desk.clock import Clock, SystemClock
-from kb.matcher import MatcherConfig
-from kb.service import KnowledgeBase
+from kb.service import build_knowledge_base
 from storage import outbox as records
 from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
@@ -106,14 +105,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         engine=engine,
         sessions=create_sessionmaker(engine),
         clock=clock or SystemClock(),
-        kb=KnowledgeBase(
-            settings.kb_dir,
-            config=MatcherConfig(
-                threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
-            ),
-            data_dir=settings.data_dir,
-            semantic=settings.kb_semantic,
-        ),
+        kb=build_knowledge_base(settings),
     )
     _add_handlers(app, settings)
     assert app.job_queue is not None

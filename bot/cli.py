@@ -123,20 +123,12 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
     """Searches like the bot does; one JSON line per query."""
     import json
 
-    from kb.matcher import MatcherConfig
-    from kb.service import KnowledgeBase
+    from kb.service import build_knowledge_base
 
     settings = _desk_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    kb_dir = Path(args.kb_dir) if args.kb_dir else settings.kb_dir
-    kb = KnowledgeBase(
-        kb_dir,
-        config=MatcherConfig(
-            threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
-        ),
-        data_dir=settings.data_dir,
-        semantic=settings.kb_semantic and not args.no_semantic,
-    )
+    kb_dir = Path(args.kb_dir) if args.kb_dir else None
+    kb = build_knowledge_base(settings, kb_dir=kb_dir, semantic=not args.no_semantic)
     kb.load_semantic()
     kb.rebuild(_aliases(settings.database_url))
     queries = [" ".join(args.query)] if args.query else (line.strip() for line in sys.stdin)

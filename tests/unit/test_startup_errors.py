@@ -206,3 +206,23 @@ async def test_operator_group_problems_are_logged_in_one_line_each_and_the_bot_r
         assert line in errors, errors
         assert all(r.exc_info is None for r in caplog.records)
         assert any("in reply mode" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_schema_behind_or_ahead_of_this_version_is_named(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage.db import SchemaMissing, check_schema, create_engine, run_migrations
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
+    try:
+        await run_migrations(engine)
+        await check_schema(engine)  # at the newest migration: nothing to say
+        for revision, says in (("0001", "is older than"), ("9999", "is newer than")):
+            async with engine.begin() as conn:
+                await conn.execute(
+                    text("UPDATE alembic_version SET version_num = :r"), {"r": revision}
+                )
+            with pytest.raises(SchemaMissing, match=says):
+                await check_schema(engine)
+    finally:
+        await engine.dispose()

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -46,12 +47,21 @@ from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
 from bot.texts import LANGUAGES, escape, t
 from desk.clock import Clock, SystemClock
-from kb.matcher import MatcherConfig
-from kb.service import KnowledgeBase
+from kb.service import build_knowledge_base
 from storage import outbox as records
 from storage.db import create_engine, create_sessionmaker, ping, run_migrations
 
 logger = logging.getLogger(__name__)
+
+# getMe at start: a network still coming up (a boot, a restart of the router) is ridden out,
+# a wrong TELEGRAM_API_URL or a host that is down is reported within seconds.
+CONNECT_TRIES = 3
+CONNECT_PAUSE = 1.0  # before the second try; doubles
+
+
+class StartupError(Exception):
+    """A problem the operator must fix before the bot can run; the message is one line."""
+
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
@@ -95,14 +105,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         engine=engine,
         sessions=create_sessionmaker(engine),
         clock=clock or SystemClock(),
-        kb=KnowledgeBase(
-            settings.kb_dir,
-            config=MatcherConfig(
-                threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
-            ),
-            data_dir=settings.data_dir,
-            semantic=settings.kb_semantic,
-        ),
+        kb=build_knowledge_base(settings),
     )
     _add_handlers(app, settings)
     assert app.job_queue is not None
@@ -242,7 +245,7 @@ def _pressed_in(handler: Any, chat_of: Any) -> Any:
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Migrates the database, checks the operator group and publishes the commands."""
     desk: Desk = app.bot_data
-    await ping(desk.engine)
+    await ping(desk.engine)  # DatabaseUnavailable: the URL, password masked, and the reason
     await run_migrations(desk.engine)
     bot = app.bot
     desk.bot_username = bot.username or ""
@@ -390,6 +393,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
     poller = Poller(app.bot, desk, submit)
     started = False
     try:
+        await connect(app, desk.settings)
         async with app:
             try:
                 await _post_init(app)
@@ -404,6 +408,52 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
                 await _stop(app, poller, started=started)
     finally:
         await _post_shutdown(app)
+
+
+async def connect(app: DeskApp, settings: Settings) -> None:
+    """Asks Telegram who the bot is (getMe), a few times over a few seconds if it does not
+    answer. A token it rejects, or no answer at all, is a :class:`StartupError`."""
+    url = settings.telegram_api_url
+    began = monotonic()
+    pause = CONNECT_PAUSE
+    for attempt in range(1, CONNECT_TRIES + 1):
+        try:
+            await app.bot.initialize()
+            return
+        except InvalidToken as exc:
+            await app.bot.shutdown()
+            # bot.initialize() words it with the token in it; the server's answer is the cause.
+            answer = str(exc.__cause__ or exc)
+            if "Unauthorized" in answer:
+                raise StartupError(
+                    "Telegram rejected BOT_TOKEN (401 Unauthorized): check the token from "
+                    "@BotFather"
+                ) from None
+            raise StartupError(
+                f"{url} answered getMe with {answer}: check BOT_TOKEN (from @BotFather) and "
+                "TELEGRAM_API_URL"
+            ) from None
+        except BadRequest as exc:
+            await app.bot.shutdown()
+            raise StartupError(f"{url} refused getMe: {exc}") from None
+        except NetworkError as exc:  # TimedOut too
+            if attempt < CONNECT_TRIES:
+                await asyncio.sleep(pause)
+                pause *= 2
+                continue
+            await app.bot.shutdown()
+            reason = (
+                f"no answer within {settings.request_timeout:g} s"
+                if isinstance(exc, TimedOut)
+                else str(exc)
+            )
+            raise StartupError(
+                f"cannot reach Telegram at {url} ({CONNECT_TRIES} tries in "
+                f"{monotonic() - began:.0f} s): {reason}"
+            ) from None
+        except TelegramError as exc:
+            await app.bot.shutdown()
+            raise StartupError(f"{url} answered getMe with an error: {exc}") from None
 
 
 async def _stop(app: DeskApp, poller: Poller, *, started: bool) -> None:

@@ -24,6 +24,12 @@ def _settings():  # type: ignore[no-untyped-def]
         raise SystemExit(2) from None
 
 
+def fail(problem: object) -> int:
+    """A start-up or CLI problem the operator must fix: one line on stderr, exit code 1."""
+    print(f"support-bot: {problem}", file=sys.stderr)
+    return 1
+
+
 def setup_logging(level: str) -> None:
     """Configures logging once, at start (see ``bot/logs.py``)."""
     from bot.logs import setup_logging as setup
@@ -35,7 +41,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
     """Runs the bot with long polling until SIGINT or SIGTERM."""
     settings = _settings()
     setup_logging(settings.log_level)
-    from bot.app import serve
+    from bot.app import StartupError, serve
+    from storage.db import DatabaseProblem
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -44,7 +51,10 @@ def cmd_run(_args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         await serve(settings, stop=stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except (StartupError, DatabaseProblem) as exc:
+        return fail(exc)
     return 0
 
 
@@ -67,9 +77,12 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         except ValidationError:
             url = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
     setup_logging("INFO")
-    from storage.db import migrate
+    from storage.db import DatabaseProblem, migrate
 
-    migrate(url)
+    try:
+        migrate(url)
+    except DatabaseProblem as exc:
+        return fail(exc)
     print("database is up to date")
     return 0
 
@@ -85,14 +98,15 @@ def _desk_settings():  # type: ignore[no-untyped-def]
 
 
 def _aliases(database_url: str) -> dict[str, list[str]]:
-    """Aliases learnt by the bot, if its database is there; none otherwise."""
+    """Aliases learnt by the bot, if its database is there; none otherwise (and none is
+    created)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage import repo
-    from storage.db import create_engine, create_sessionmaker
+    from storage.db import DatabaseProblem, create_sessionmaker, open_migrated
 
     async def load() -> dict[str, list[str]]:
-        engine = create_engine(database_url)
+        engine = await open_migrated(database_url)
         try:
             async with create_sessionmaker(engine)() as session:
                 return await repo.all_aliases(session)
@@ -101,7 +115,7 @@ def _aliases(database_url: str) -> dict[str, list[str]]:
 
     try:
         return asyncio.run(load())
-    except (SQLAlchemyError, OSError) as exc:
+    except (DatabaseProblem, SQLAlchemyError, OSError) as exc:
         logging.getLogger(__name__).info("no aliases from the database: %s", exc)
         return {}
 
@@ -123,20 +137,12 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
     """Searches like the bot does; one JSON line per query."""
     import json
 
-    from kb.matcher import MatcherConfig
-    from kb.service import KnowledgeBase
+    from kb.service import build_knowledge_base
 
     settings = _desk_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    kb_dir = Path(args.kb_dir) if args.kb_dir else settings.kb_dir
-    kb = KnowledgeBase(
-        kb_dir,
-        config=MatcherConfig(
-            threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
-        ),
-        data_dir=settings.data_dir,
-        semantic=settings.kb_semantic and not args.no_semantic,
-    )
+    kb_dir = Path(args.kb_dir) if args.kb_dir else None
+    kb = build_knowledge_base(settings, kb_dir=kb_dir, semantic=not args.no_semantic)
     kb.load_semantic()
     kb.rebuild(_aliases(settings.database_url))
     queries = [" ".join(args.query)] if args.query else (line.strip() for line in sys.stdin)
@@ -166,12 +172,12 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from storage import repo
-    from storage.db import create_engine, create_sessionmaker
+    from storage.db import DatabaseProblem, create_sessionmaker, open_migrated
 
     settings = _desk_settings()
 
     async def load() -> dict[str, object]:
-        engine = create_engine(settings.database_url)
+        engine = await open_migrated(settings.database_url)
         try:
             async with create_sessionmaker(engine)() as session:
                 since = datetime.now(UTC) - timedelta(days=args.days)
@@ -179,7 +185,10 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    stats = asyncio.run(load())
+    try:
+        stats = asyncio.run(load())
+    except DatabaseProblem as exc:
+        return fail(exc)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0

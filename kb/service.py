@@ -8,6 +8,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from kb.articles import Article, Problem, fingerprint, load_dir
 from kb.cache import EmbeddingCache
@@ -15,6 +16,40 @@ from kb.matcher import Matcher, MatcherConfig, Outcome, default_cache_path
 from kb.semantic import Embedder, load_embedder
 
 logger = logging.getLogger(__name__)
+
+
+class KbSettings(Protocol):
+    """What the knowledge base takes from the desk's settings (``bot.config.DeskSettings``)."""
+
+    @property
+    def kb_dir(self) -> Path: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def kb_semantic(self) -> bool: ...
+    @property
+    def kb_threshold(self) -> float: ...
+    @property
+    def kb_lexical_threshold(self) -> float: ...
+
+
+def build_knowledge_base(
+    settings: KbSettings, *, kb_dir: Path | None = None, semantic: bool = True
+) -> KnowledgeBase:
+    """The knowledge base as the settings describe it, for the bot and the CLI alike.
+
+    Nothing is read yet: ``rebuild()`` reads the articles and ``load_semantic()`` the
+    embedding model (both blocking). `kb_dir` overrides ``KB_DIR``; ``semantic=False``
+    switches the semantic stage off whatever ``KB_SEMANTIC`` says.
+    """
+    return KnowledgeBase(
+        kb_dir or settings.kb_dir,
+        config=MatcherConfig(
+            threshold=settings.kb_threshold, lexical_threshold=settings.kb_lexical_threshold
+        ),
+        data_dir=settings.data_dir,
+        semantic=settings.kb_semantic and semantic,
+    )
 
 
 class KnowledgeBase:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -19,29 +21,108 @@ from sqlalchemy.ext.asyncio import (
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
+class DatabaseProblem(Exception):
+    """The database cannot be used as it is; the message is one line for the operator."""
+
+
+class DatabaseUnavailable(DatabaseProblem):
+    """The database cannot be opened: the URL (password masked) and the reason."""
+
+
+class SchemaMissing(DatabaseProblem):
+    """The database has not been migrated (to this version's schema)."""
+
+
+def masked(url: str | URL) -> str:
+    """The URL as it may be printed: the password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(DATABASE_URL, not a database URL)"
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Creates the async engine for `url`.
 
-    For SQLite: the file's folder is created, WAL journal, a busy timeout, foreign keys,
-    and every transaction starts with ``BEGIN IMMEDIATE`` so that concurrent writers wait
-    for each other instead of failing with "database is locked" or losing updates.
+    For SQLite: the file's folder is created when it is first opened, WAL journal, a busy
+    timeout, foreign keys, and every transaction starts with ``BEGIN IMMEDIATE`` so that
+    concurrent writers wait for each other instead of failing with "database is locked" or
+    losing updates.
+
+    A URL that names no usable database or driver raises :class:`DatabaseUnavailable`.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "DATABASE_URL is not a database URL: sqlite+aiosqlite:///path or "
+            "postgresql+asyncpg://user:password@host/database"
+        ) from None
     kwargs: dict[str, Any] = {"echo": echo}
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        engine = create_async_engine(url, **kwargs)
-        _make_sqlite_safe(engine)
-        return engine
-    kwargs["pool_pre_ping"] = True
-    return create_async_engine(url, **kwargs)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            engine = create_async_engine(url, **kwargs)
+            _make_sqlite_safe(engine, sqlite_file(parsed))
+            return engine
+        kwargs["pool_pre_ping"] = True
+        return create_async_engine(url, **kwargs)
+    except (SQLAlchemyError, ImportError) as exc:  # no such driver, or one that is not async
+        raise DatabaseUnavailable(
+            f"{cannot_open(parsed, exc)} (the drivers are sqlite+aiosqlite and postgresql+asyncpg)"
+        ) from None
 
 
-def _make_sqlite_safe(engine: AsyncEngine) -> None:
+def cannot_open(url: str | URL, exc: BaseException) -> str:
+    """One line: which database (password masked) and why it cannot be opened."""
+    return f"cannot open the database {masked(url)}: {_reason(url, exc)}"
+
+
+def _reason(url: str | URL, exc: BaseException) -> str:
+    orig: BaseException = getattr(exc, "orig", None) or exc  # the driver's own error
+    if isinstance(orig, ConnectionRefusedError):
+        return f"connection refused ({orig.strerror or orig})"
+    if isinstance(orig, OSError) and orig.strerror:
+        return f"{orig.strerror}: {orig.filename}" if orig.filename else orig.strerror
+    path = sqlite_file(url)
+    if path is not None:
+        # SQLite says only "unable to open database file": find out why.
+        if path.is_dir():
+            return f"{path} is a folder"
+        if not path.parent.is_dir():
+            return f"the folder {path.parent} does not exist"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return f"the folder {path.parent} is not writable"
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} is not readable and writable"
+    text = str(orig).strip()
+    # asyncpg's errors come as "<class 'asyncpg.exceptions.X'>: message"
+    if text.startswith("<class '") and ">: " in text:
+        text = text.split(">: ", 1)[1]
+    return text.splitlines()[0] if text else type(orig).__name__
+
+
+def _make_sqlite_safe(engine: AsyncEngine, path: Path | None) -> None:
     sync_engine = engine.sync_engine
+
+    if path is not None:
+
+        @event.listens_for(sync_engine, "do_connect")
+        def _make_folder(*_args: Any) -> None:
+            # When the database is opened, not before: a bot that stops at a wrong token
+            # leaves nothing behind.
+            path.parent.mkdir(parents=True, exist_ok=True)
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -65,11 +146,66 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def ping(engine: AsyncEngine) -> None:
-    """Fails fast, with the driver's message, when the database is unreachable."""
+    """Fails fast when the database cannot be opened: :class:`DatabaseUnavailable`, with the
+    URL (password masked) and the reason."""
     from sqlalchemy import text
 
-    async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as exc:
+        raise DatabaseUnavailable(cannot_open(engine.url, exc)) from None
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Raises :class:`SchemaMissing` unless the database is at this version's newest
+    migration (and :class:`DatabaseUnavailable` if it cannot be opened)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    def current(sync_conn: Any) -> str | None:
+        return MigrationContext.configure(sync_conn).get_current_revision()  # type: ignore[no-any-return]
+
+    await ping(engine)
+    try:
+        async with engine.connect() as conn:
+            revision = await conn.run_sync(current)
+    except (SQLAlchemyError, OSError) as exc:
+        raise DatabaseUnavailable(cannot_open(engine.url, exc)) from None
+    where = masked(engine.url)
+    if revision is None:
+        raise SchemaMissing(f"the database has no schema yet: run `support-bot migrate` ({where})")
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    if revision == head:
+        return
+    if revision in {r.revision for r in script.walk_revisions()}:
+        raise SchemaMissing(
+            f"the database schema is older than this support-bot (revision {revision}, needs "
+            f"{head}): run `support-bot migrate` ({where})"
+        )
+    raise SchemaMissing(
+        f"the database schema (revision {revision}) is newer than this support-bot: "
+        f"upgrade support-bot ({where})"
+    )
+
+
+async def open_migrated(url: str) -> AsyncEngine:
+    """An engine on a database that ``support-bot migrate`` has set up, for tools that read
+    it: never creates one (no empty SQLite file is left behind). Raises
+    :class:`SchemaMissing` or :class:`DatabaseUnavailable`."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise SchemaMissing(
+            f"the database has no schema yet: run `support-bot migrate` ({masked(url)})"
+        )
+    engine = create_engine(url)
+    try:
+        await check_schema(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return engine
 
 
 async def run_migrations(engine: AsyncEngine) -> None:
@@ -103,6 +239,7 @@ def migrate(url: str) -> None:
     async def _run() -> None:
         engine = create_engine(url)
         try:
+            await ping(engine)
             await run_migrations(engine)
         finally:
             await engine.dispose()
@@ -112,9 +249,15 @@ def migrate(url: str) -> None:
 
 __all__ = [
     "AsyncConnection",
+    "DatabaseProblem",
+    "DatabaseUnavailable",
+    "SchemaMissing",
+    "check_schema",
     "create_engine",
     "create_sessionmaker",
+    "masked",
     "migrate",
+    "open_migrated",
     "ping",
     "run_migrations",
 ]

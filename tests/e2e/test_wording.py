@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands import COMMANDS, Audience
-from emulator import BotApiEmulator, text_of
-from tests.e2e.conftest import Desk, running_desk
+from emulator import text_of
+from tests.e2e.conftest import Desk
 
 
 def _menus(desk: Desk) -> dict[tuple[str, str | None], dict[str, str]]:

@@ -164,3 +164,28 @@ def test_kb_stats_on_an_empty_desk(tmp_path: Path) -> None:
     result = run("kb", "stats", "--json", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["searches"] == 0
+
+
+def test_the_bot_and_the_cli_build_the_knowledge_base_from_the_settings_alike(
+    tmp_path: Path,
+) -> None:
+    from bot.config import DeskSettings
+    from kb.service import build_knowledge_base
+
+    settings = DeskSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        kb_dir=tmp_path / "articles",
+        data_dir=tmp_path / "data",
+        kb_threshold=61,
+        kb_lexical_threshold=33,
+        kb_semantic=True,
+    )
+    kb = build_knowledge_base(settings)
+    assert kb.kb_dir == tmp_path / "articles"
+    assert (kb.config.threshold, kb.config.lexical_threshold) == (61, 33)
+    assert kb.semantic_wanted
+    assert kb.cache_path is not None and kb.cache_path.parent == tmp_path / "data"
+    # `support-bot kb search --kb-dir DIR --no-semantic`
+    other = build_knowledge_base(settings, kb_dir=tmp_path, semantic=False)
+    assert other.kb_dir == tmp_path and not other.semantic_wanted
+    assert other.config.threshold == 61

@@ -157,3 +157,25 @@ def operator_priorities(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def confirm_solution(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    """Yes / No under a proposed solution (and its reminder)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(t(lang, "client.yes"), f"c:y:{ticket_id}"),
+                _button(t(lang, "client.no"), f"c:n:{ticket_id}"),
+            ]
+        ]
+    )
+
+
+def reopen_ticket(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    """Reopen, under the news that a ticket closed by itself."""
+    return InlineKeyboardMarkup([[_button(t(lang, "client.reopen"), f"c:r:{ticket_id}")]])
+
+
+def rating(ticket_id: int) -> InlineKeyboardMarkup:
+    """One to five stars for a closed ticket."""
+    return InlineKeyboardMarkup([[_button("⭐" * n, f"c:s:{ticket_id}:{n}") for n in range(1, 6)]])

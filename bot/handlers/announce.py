@@ -27,9 +27,16 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from bot import deadlines, relay, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, parse_press, touch_client
-from bot.handlers.operator import find_ticket
+from bot.handlers.common import (
+    answer,
+    client_press,
+    drop_buttons,
+    origin_of,
+    parse_press,
+    touch_client,
+)
 from bot.outbox import markup_json
+from bot.service.lookup import find_ticket
 from bot.texts import Raw, t
 from desk.broadcast import in_audience, parse_version
 from desk.text import utf16_len
@@ -154,7 +161,7 @@ async def announce(update: Update, context: DeskContext) -> None:
         async with desk.unit() as unit:
             await unit.out.answer(message, t(lang, "admin_only"))
         return
-    in_ticket = await find_ticket(desk, message) is not None
+    in_ticket = await find_ticket(desk, origin_of(desk, message)) is not None
     async with desk.unit() as unit:
         if in_ticket:
             await unit.out.answer(message, t(lang, "ann.not_in_ticket"))

@@ -45,6 +45,7 @@ from bot.handlers.common import answer
 from bot.inbox import Poller
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
+from bot.service import knowledge, sweeps
 from bot.texts import LANGUAGES, escape, t
 from desk.clock import Clock, SystemClock
 from kb.service import build_knowledge_base
@@ -61,7 +62,6 @@ CONNECT_PAUSE = 1.0  # before the second try; doubles
 
 class StartupError(Exception):
     """A problem the operator must fix before the bot can run; the message is one line."""
-
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
@@ -111,15 +111,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
     assert app.job_queue is not None
     app.job_queue.run_repeating(_housekeeping, interval=3600, first=60, name="housekeeping")
     app.job_queue.run_repeating(
-        lifecycle.sweep,  # type: ignore[arg-type]
+        _sweep,  # type: ignore[arg-type]
         interval=settings.sweep_interval,
         first=settings.sweep_interval,
         name="lifecycle-sweep",
     )
     digest_at = time.fromisoformat(settings.digest_time).replace(tzinfo=settings.zone)
-    app.job_queue.run_daily(escalation.digest, digest_at, name="digest")  # type: ignore[arg-type]
+    app.job_queue.run_daily(_digest, digest_at, name="digest")  # type: ignore[arg-type]
     app.job_queue.run_repeating(
-        kb.watch_files,  # type: ignore[arg-type]
+        _watch_kb,  # type: ignore[arg-type]
         interval=settings.kb_reload_interval,
         first=settings.kb_reload_interval,
         name="kb-watch",
@@ -252,8 +252,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     desk.forum = await detect_forum(app)
     # The lexical stage is ready at once; the embedding model loads in the background and
     # the knowledge base is rebuilt with it when it is there.
-    await kb.refresh(desk, force=True)
-    desk.background.append(asyncio.create_task(kb.load_semantic(desk)))
+    await knowledge.refresh(desk, force=True)
+    desk.background.append(asyncio.create_task(knowledge.load_semantic(desk)))
     desk.dispatcher = Dispatcher(bot, desk)
     await desk.dispatcher.start()
     desk.background.append(asyncio.create_task(desk.dispatcher.run(), name="dispatcher"))
@@ -320,6 +320,22 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
     if desk.background:
         await asyncio.gather(*desk.background, return_exceptions=True)
     await desk.engine.dispose()
+
+
+async def _sweep(context: DeskContext) -> None:
+    """Job: reminders, auto-close and deadlines that fell due (``bot/service/sweeps.py``)."""
+    await sweeps.sweep(context.desk)
+
+
+async def _digest(context: DeskContext) -> None:
+    """Job: the daily digest of tickets at risk and breached, posted once a day."""
+    await sweeps.post_digest(context.desk)
+
+
+async def _watch_kb(context: DeskContext) -> None:
+    """Job: re-reads the knowledge base when an article file changes."""
+    if await knowledge.refresh(context.desk):
+        logger.info("knowledge base files changed: reloaded")
 
 
 async def _housekeeping(context: DeskContext) -> None:

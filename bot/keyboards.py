@@ -174,3 +174,27 @@ def operator_priorities(lang: str, ticket: Ticket) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def confirm_solution(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    """Yes / No under a proposed solution (and its reminder)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(t(lang, "client.yes"), cb.solved(ticket_id)),
+                _button(t(lang, "client.no"), cb.not_solved(ticket_id)),
+            ]
+        ]
+    )
+
+
+def reopen_ticket(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
+    """Reopen, under the news that a ticket closed by itself."""
+    return InlineKeyboardMarkup([[_button(t(lang, "client.reopen"), cb.reopen(ticket_id))]])
+
+
+def rating(ticket_id: int) -> InlineKeyboardMarkup:
+    """One to five stars for a closed ticket."""
+    return InlineKeyboardMarkup(
+        [[_button("⭐" * n, cb.rating(ticket_id, n)) for n in range(1, 6)]]
+    )

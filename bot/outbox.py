@@ -29,6 +29,7 @@ from storage.models import Outgoing
 
 if TYPE_CHECKING:
     from bot.context import Desk
+    from bot.service.origin import Origin
 
 # Virtual methods: the relay's own steps, planned when they are sent (bot/dispatcher.py).
 OPEN = "open"  # a ticket's first appearance: topic, header card, description
@@ -358,20 +359,60 @@ class Out:
     ) -> Outgoing:
         """A reply to an engineer's (or admin's) message in the group: where it was written,
         as a reply to it, ahead of the group's other traffic."""
-        thread = message.message_thread_id if message.is_topic_message else None
+        return await self._answer(
+            message.chat.id,
+            message.message_id,
+            message.message_thread_id if message.is_topic_message else None,
+            text,
+            ticket_id=ticket_id,
+            markup=markup,
+            after=after,
+        )
+
+    async def answer_to(
+        self,
+        origin: Origin,
+        text: str,
+        *,
+        ticket_id: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+        after: Sequence[tuple[str, int]] = (),
+    ) -> Outgoing:
+        """:meth:`answer` to the message an :class:`~bot.service.origin.Origin` describes."""
+        return await self._answer(
+            origin.chat_id,
+            origin.message_id,
+            origin.thread_id,
+            text,
+            ticket_id=ticket_id,
+            markup=markup,
+            after=after,
+        )
+
+    async def _answer(
+        self,
+        chat_id: int,
+        message_id: int,
+        thread: int | None,
+        text: str,
+        *,
+        ticket_id: int | None,
+        markup: InlineKeyboardMarkup | None,
+        after: Sequence[tuple[str, int]],
+    ) -> Outgoing:
         effects = [*after]
         if ticket_id is not None:
             effects.append(("link", ticket_id))
         return await self._add(
             lane=f"q:{ticket_id}" if ticket_id is not None else f"g:{thread or 0}",
-            chat_id=message.chat.id,
+            chat_id=chat_id,
             method="sendMessage",
             params={
-                "chat_id": message.chat.id,
+                "chat_id": chat_id,
                 "text": text,
                 "parse_mode": "HTML",
                 "message_thread_id": thread,
-                "reply_parameters": _reply(message.message_id),
+                "reply_parameters": _reply(message_id),
                 "reply_markup": markup_json(markup),
                 "_after": effects or None,
             },

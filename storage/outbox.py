@@ -302,6 +302,20 @@ async def drop_pending(session: AsyncSession, *, ids: Sequence[int], reason: str
     return sorted(int(v) for v in result.scalars())
 
 
+async def pending_of_ticket(
+    session: AsyncSession, *, ticket_id: int, method: str
+) -> Sequence[Outgoing]:
+    """The ticket's records of one method that have not left yet."""
+    rows = await session.execute(
+        select(Outgoing).where(
+            Outgoing.method == method,
+            Outgoing.ticket_id == ticket_id,
+            Outgoing.state == "pending",
+        )
+    )
+    return rows.scalars().all()
+
+
 async def counts(session: AsyncSession, *, chat_id: int | None = None) -> dict[str, int]:
     """Records by state (for one chat, or all): what the queue holds."""
     query = select(Outgoing.state, func.count()).group_by(Outgoing.state)

@@ -18,8 +18,10 @@ from storage.models import (
     KbAlias,
     KbSearch,
     MessageLink,
+    PriorityRequest,
     Ticket,
     TicketMessage,
+    TicketPreview,
 )
 
 TICKET_COUNTER = "ticket"
@@ -188,6 +190,65 @@ async def open_tickets(session: AsyncSession, *, client_id: int) -> Sequence[Tic
         .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
     )
     return rows.scalars().all()
+
+
+async def previewed_tickets(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> Sequence[Ticket]:
+    """The tickets a "new tickets" message in the group lists."""
+    rows = await session.execute(
+        select(Ticket)
+        .join(TicketPreview, TicketPreview.ticket_id == Ticket.id)
+        .where(TicketPreview.chat_id == chat_id, TicketPreview.message_id == message_id)
+        .order_by(Ticket.id)
+    )
+    return rows.scalars().all()
+
+
+# --- priority requests -------------------------------------------------------------------
+
+
+async def add_priority_request(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    reason: str,
+    from_priority: str,
+    to_priority: str,
+    now: datetime,
+) -> PriorityRequest:
+    """A client's pending request to raise a ticket's priority."""
+    request = PriorityRequest(
+        ticket_id=ticket_id,
+        reason=reason,
+        from_priority=from_priority,
+        to_priority=to_priority,
+        state="pending",
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    return request
+
+
+async def decide_priority_request(
+    session: AsyncSession, *, request_id: int, accepted: bool, decided_by: str
+) -> PriorityRequest | None:
+    """Accepts or declines a pending request; None if it is not pending (decided already)."""
+    claimed = (
+        await session.execute(
+            update(PriorityRequest)
+            .where(PriorityRequest.id == request_id, PriorityRequest.state == "pending")
+            .values(state="accepted" if accepted else "declined", decided_by=decided_by)
+            .returning(PriorityRequest.id)
+        )
+    ).scalar_one_or_none()
+    if claimed is None:
+        return None
+    request = await session.get(PriorityRequest, request_id)
+    if request is not None:
+        await session.refresh(request)
+    return request
 
 
 # --- links and messages ------------------------------------------------------------------

@@ -36,9 +36,16 @@ from bot import callbacks as cb
 from bot import deadlines, incoming, render
 from bot.broadcast import MEDIA_SENDERS, PROGRESS, admin_lane, content_request, progress_key
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
-from bot.handlers.operator import find_ticket
+from bot.handlers.common import (
+    answer,
+    client_press,
+    drop_buttons,
+    origin_of,
+    role_of,
+    touch_client,
+)
 from bot.outbox import markup_json
+from bot.service.lookup import find_ticket
 from bot.texts import Raw, t
 from desk.broadcast import (
     EVERYONE,
@@ -189,7 +196,7 @@ async def announce(update: Update, context: DeskContext) -> None:
         async with desk.unit() as unit:
             await unit.out.answer(message, t(lang, "admin_only"))
         return
-    in_ticket = await find_ticket(desk, message) is not None
+    in_ticket = await find_ticket(desk, origin_of(desk, message)) is not None
     async with desk.unit() as unit:
         if in_ticket:
             await unit.out.answer(message, t(lang, "ann.not_in_ticket"))

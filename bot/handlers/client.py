@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot import callbacks as cb
 from bot import deadlines, incoming, keyboards, render
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers import escalation, kb, lifecycle, registration
+from bot.handlers import kb, lifecycle, registration
 from bot.handlers.common import (
     Press,
     answer,
@@ -20,6 +20,7 @@ from bot.handlers.common import (
     edit_or_send,
     touch_client,
 )
+from bot.service import escalation
 from bot.texts import t
 from desk.tickets import Action, Status, allowed, apply, format_number
 from storage import repo
@@ -277,7 +278,7 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
     client = await touch_client(update, desk)
     if client.pending_raise_ticket_id is not None and message.text:
         # The client asked to raise a ticket's priority: this message is the reason.
-        if await escalation.take_raise_reason(context, client, message.text):
+        if await escalation.take_raise_reason(desk, client, message.text):
             return
     replied = await _replied_ticket(desk, client, message)
     async with desk.tx() as session:

@@ -7,19 +7,87 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update, User
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import TelegramError
 
 from bot.context import Desk
 from bot.outbox import Out
+from bot.service.origin import Origin
 from desk.language import pick_language
 from desk.roles import Role, role_in_chat
+from desk.text import one_line
 from storage import repo
 from storage.models import Client, Ticket
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+def command_of(text: str | None) -> str | None:
+    """The command a text or caption starts with (``/note@bot x`` → ``note``), or None."""
+    if not text or not text.startswith("/"):
+        return None
+    word = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
+    return word.split("@", 1)[0].lower() or None
+
+
+def after_command(text: str | None) -> str:
+    """Everything after the command word, line breaks kept."""
+    if not text:
+        return ""
+    _, _, rest = text.partition(" ")
+    if "\n" in text.split(" ", 1)[0]:
+        _, _, rest = text.partition("\n")
+    return rest.strip()
+
+
+def engineer_name(user: User | None) -> str:
+    """How an engineer is named in notices: one line, whatever their profile says."""
+    if user is None:
+        return "?"
+    name = one_line(user.full_name or "")
+    return name or (f"@{user.username}" if user.username else str(user.id))
+
+
+def origin_of(desk: Desk, message: Message) -> Origin:
+    """Where a message in a chat came from, for the use cases (``bot/service/``)."""
+    reply = message.reply_to_message
+    if reply is not None and reply.forum_topic_created is not None:
+        reply = None  # in a topic every message "replies" to the topic's opening
+    user = message.from_user
+    return Origin(
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        user_id=user.id if user is not None else None,
+        name=engineer_name(user),
+        reply_to=reply.message_id if reply is not None else None,
+        replies_to_bot=(
+            reply is not None
+            and reply.from_user is not None
+            and reply.from_user.is_bot
+            and reply.from_user.username == desk.bot_username
+        ),
+    )
+
+
+def origin_of_press(query: CallbackQuery) -> Origin:
+    """A pressed button's message and who pressed it (the message must be there)."""
+    message = query.message
+    assert message is not None
+    thread = (
+        message.message_thread_id
+        if isinstance(message, Message) and message.is_topic_message
+        else None
+    )
+    return Origin(
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        thread_id=thread,
+        user_id=query.from_user.id,
+        name=engineer_name(query.from_user),
+    )
 
 
 async def touch_client(update: Update, desk: Desk) -> Client:

@@ -1,86 +1,23 @@
-"""The knowledge base in the chat: answer quick questions before a ticket is opened."""
+"""The knowledge base in the chat: answer quick questions before a ticket is opened; the
+engineers' /article, /kbstats and /kbreload. The use cases are ``bot/service/knowledge.py``."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
-from datetime import timedelta
-from pathlib import Path
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from bot import callbacks as cb
-from bot import render
-from bot.context import Desk, DeskContext, Unit
-from bot.handlers import registration
-from bot.handlers.common import answer, client_press, drop_buttons, role_of, touch_client
-from bot.handlers.operator import _ticket_or_explain, find_ticket
+from bot import incoming
+from bot.context import DeskContext
+from bot.handlers.common import (
+    answer,
+    client_press,
+    origin_of,
+    origin_of_press,
+    touch_client,
+)
+from bot.service import knowledge
 from bot.texts import t
-from desk.roles import Privilege, may
-from desk.text import truncate
-from desk.tickets import format_number
-from kb.matcher import Outcome
-from kb.smalltalk import Chat
-from storage import repo
-from storage.models import Client, KbSearch
-
-logger = logging.getLogger(__name__)
-
-# Above this, results are presented as the answer; between the threshold and this, as
-# "may help". A wording choice only: both are shown.
-CONFIDENT_MARGIN = 15.0
-
-
-async def search(desk: Desk, text: str) -> Outcome:
-    """Runs the matcher off the event loop (the semantic stage is CPU work)."""
-    return await asyncio.to_thread(desk.kb.search, text, 3)
-
-
-async def record(
-    unit: Unit, client: Client, outcome: Outcome, *, message_id: int | None, source: str
-) -> int:
-    """Stores the search as shown; returns its id for the buttons."""
-    results = [
-        {"id": r.article.id, "title": r.article.title, "score": r.score} for r in outcome.results
-    ]
-    kind = outcome.chatter.value if outcome.chatter else ("results" if results else "none")
-    row = await repo.record_search(
-        unit.session,
-        client_id=client.id,
-        query=outcome.query[:4000],
-        message_id=message_id,
-        outcome=kind,
-        results=json.dumps(results, ensure_ascii=False),
-        source=source,
-        now=unit.desk.clock.now(),
-    )
-    return row.id
-
-
-def results_message(
-    lang: str, outcome: Outcome, search_id: int, threshold: float
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The list of suggested articles and their buttons."""
-    confident = outcome.results[0].score >= threshold + CONFIDENT_MARGIN
-    lines = [t(lang, "kb.found" if confident else "kb.maybe")]
-    buttons = []
-    for n, result in enumerate(outcome.results, start=1):
-        lines.append(
-            t(
-                lang,
-                "kb.result_line",
-                n=n,
-                title=result.article.title,
-                snippet=result.article.snippet(),
-            )
-        )
-        label = truncate(f"{n}. {result.article.title}", 60)
-        buttons.append([InlineKeyboardButton(label, callback_data=cb.kb_open(search_id, n - 1))])
-    buttons.append(
-        [InlineKeyboardButton(t(lang, "kb.open_ticket"), callback_data=cb.kb_ticket(search_id))]
-    )
-    return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
+from storage.models import Client
 
 
 async def answer_question(
@@ -88,50 +25,14 @@ async def answer_question(
 ) -> None:
     """A client's message with no ticket to go to: chatter is answered in kind, a question
     gets articles, and a question the knowledge base cannot answer starts a ticket."""
-    desk = context.desk
-    lang = client.language
-    text = message.text or message.caption or ""
-    if not text.strip() or message.photo or message.document or message.video or message.voice:
-        # Attachments go straight into a ticket: the knowledge base cannot read them.
-        async with desk.unit() as unit:
-            await registration.begin(
-                unit, client, prefill=message, intro=t(lang, "reg.no_open_ticket")
-            )
-        return
-    outcome = await search(desk, text)
-    async with desk.unit() as unit:
-        search_id = await record(
-            unit, client, outcome, message_id=message.message_id, source="chat"
-        )
-        if outcome.chatter is not None:
-            key = {
-                Chat.GREETING: "kb.greeting",
-                Chat.THANKS: "kb.thanks",
-                Chat.FAREWELL: "kb.farewell",
-                Chat.CHATTER: "kb.chatter",
-            }[outcome.chatter]
-            from bot import keyboards
-
-            markup = (
-                keyboards.main_menu(lang)
-                if outcome.chatter in (Chat.GREETING, Chat.CHATTER)
-                else None
-            )
-            await unit.out.message(
-                client.id, t(lang, key), markup=markup, reply_to=message.message_id
-            )
-            return
-        if outcome.results:
-            body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.threshold)
-            await unit.out.message(client.id, body, markup=markup, reply_to=message.message_id)
-            return
-        await registration.begin(
-            unit,
-            client,
-            prefill=message,
-            intro=t(lang, "kb.not_found_register"),
-            kb_search_id=search_id,
-        )
+    await knowledge.answer_question(
+        context.desk,
+        client,
+        message_id=message.message_id,
+        text=message.text or message.caption or "",
+        message=incoming.describe_message(message),
+        attachment=bool(message.photo or message.document or message.video or message.voice),
+    )
 
 
 async def kb_command(update: Update, context: DeskContext) -> None:
@@ -140,30 +41,18 @@ async def kb_command(update: Update, context: DeskContext) -> None:
     client = await touch_client(update, desk)
     message = update.effective_message
     assert message is not None
-    query = " ".join(context.args or []).strip()
-    if not query:
-        async with desk.unit() as unit:
-            await unit.out.message(client.id, t(client.language, "kb.usage"))
-        return
-    outcome = await search(desk, query)
-    async with desk.unit() as unit:
-        search_id = await record(
-            unit, client, outcome, message_id=message.message_id, source="command"
-        )
-        if outcome.results:
-            body, markup = results_message(
-                client.language, outcome, search_id, desk.kb.matcher.threshold
-            )
-            await unit.out.message(client.id, body, markup=markup, reply_to=message.message_id)
-        else:
-            await unit.out.message(client.id, t(client.language, "kb.nothing"))
+    await knowledge.search_command(
+        desk,
+        client,
+        message_id=message.message_id,
+        query=" ".join(context.args or []).strip(),
+    )
 
 
 async def ask_prompt(update: Update, context: DeskContext) -> None:
     """The menu's "Ask a question": invites a question."""
     client = await touch_client(update, context.desk)
-    async with context.desk.unit() as unit:
-        await unit.out.message(client.id, t(client.language, "kb.ask_prompt"))
+    await knowledge.invite_question(context.desk, client)
 
 
 async def buttons(update: Update, context: DeskContext) -> None:
@@ -172,263 +61,45 @@ async def buttons(update: Update, context: DeskContext) -> None:
     press = await client_press(update, desk, cb.parse_kb)
     if press is None:
         return
-    query, client, action = press.query, press.client, press.data.action
-    lang = client.language
-    search_id = press.data.search_id
-    index = press.data.index if press.data.index is not None else -1
-    async with desk.unit() as unit:
-        row = await repo.get_search(unit.session, search_id=search_id)
-        # The search must be this client's own: the ids in the buttons can be forged.
-        if row is None or row.client_id != client.id:
-            answer(desk, query, t(lang, "tickets.not_found"), alert=True)
-            return
-        results = json.loads(row.results)
-        answer(desk, query)
-        if action is not cb.Kb.TICKET and not 0 <= index < len(results):
-            return
-        if action is cb.Kb.OPEN:
-            await _open_article(unit, client, row, index, results[index]["id"])
-        elif action is cb.Kb.HELPED:
-            row.helped = True
-            row.opened_article = row.opened_article or results[index]["id"]
-            await drop_buttons(unit.out, query)
-            await unit.out.message(client.id, t(lang, "kb.glad"))
-        elif action in (cb.Kb.NOT_HELPED, cb.Kb.TICKET):
-            row.helped = False if action is cb.Kb.NOT_HELPED else row.helped
-            await drop_buttons(unit.out, query)
-            await registration.begin(
-                unit,
-                client,
-                prefill_item=(row.message_id, row.query) if row.message_id else None,
-                intro=t(lang, "kb.from_search_register"),
-                kb_search_id=search_id,
-            )
-
-
-async def _open_article(
-    unit: Unit, client: Client, search: KbSearch, index: int, article_id: str
-) -> None:
-    """Shows an article within Telegram's limits, with the feedback buttons under it."""
-    desk = unit.desk
-    lang = client.language
-    article = desk.kb.article(article_id)
-    if article is None:
-        await unit.out.message(client.id, t(lang, "kb.article_gone"))
-        return
-    search.opened_article = article_id
-    parts = render.article_parts(article.title, article.body)
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(lang, "kb.helped"), callback_data=cb.kb_helped(search.id, index)
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t(lang, "kb.not_helped"),
-                    callback_data=cb.kb_not_helped(search.id, index),
-                )
-            ],
-        ]
+    client = press.client
+    own = await knowledge.search_button(
+        desk,
+        client,
+        origin_of_press(press.query),
+        search_id=press.data.search_id,
+        action=press.data.action.value,
+        index=press.data.index if press.data.index is not None else -1,
     )
-    for n, part in enumerate(parts):
-        last = n == len(parts) - 1
-        await unit.out.message(client.id, part, markup=markup if last else None)
+    if own:
+        answer(desk, press.query)
+    else:
+        answer(desk, press.query, t(client.language, "tickets.not_found"), alert=True)
 
 
 # --- in the operator group ---------------------------------------------------------------
 
 
+def _message(update: Update) -> Message:
+    message = update.effective_message
+    assert message is not None
+    return message
+
+
 async def link_article(update: Update, context: DeskContext) -> None:
     """/article <id>: links the ticket to an article; the client's question becomes an alias.
     /article new: drafts a new article from the ticket for an admin to review."""
-    message = update.effective_message
-    assert message is not None
-    desk = context.desk
-    lang = desk.op_lang
-    arg = " ".join(context.args or []).strip()
-    rebuild = False
-    found = await find_ticket(desk, message)
-    async with desk.unit() as unit:
-        ticket = await _ticket_or_explain(unit, message, found)
-        if ticket is None:
-            return
-        if not arg:
-            await unit.out.answer(message, t(lang, "op.article_usage"), ticket_id=ticket.id)
-            return
-        rows = list(await repo.history(unit.session, ticket_id=ticket.id))
-        question = next(
-            (r.text for r in rows if r.direction == "in" and r.text.strip()), ticket.description
-        )
-        question = " ".join(question.split())[:300]
-        if arg == "new":
-            answers = [r.text for r in rows if r.direction == "out" and r.text.strip()]
-            if not answers:
-                await unit.out.answer(message, t(lang, "op.article_nothing"), ticket_id=ticket.id)
-                return
-            client = await repo.get_client(unit.session, client_id=ticket.client_id)
-            assert client is not None
-            path = write_draft(
-                desk.settings.kb_drafts_dir,
-                ticket.number,
-                ticket.subject or question,
-                client.language,
-                question,
-                answers,
-            )
-            await unit.out.answer(
-                message,
-                t(lang, "op.article_drafted", number=format_number(ticket.number), path=str(path)),
-                ticket_id=ticket.id,
-            )
-            await unit.out.send(
-                message.chat.id,
-                "sendDocument",
-                {
-                    "message_thread_id": message.message_thread_id
-                    if message.is_topic_message
-                    else None,
-                    "reply_parameters": {
-                        "message_id": message.message_id,
-                        "allow_sending_without_reply": True,
-                    },
-                    "_upload": {"field": "document", "path": str(path), "filename": path.name},
-                },
-                lane=f"q:{ticket.id}",
-                purpose="answer",
-            )
-            return
-        article = desk.kb.article(arg)
-        if article is None:
-            await unit.out.answer(
-                message, t(lang, "op.article_not_found", id=arg), ticket_id=ticket.id
-            )
-            return
-        added = await repo.add_alias(
-            unit.session,
-            article_id=article.id,
-            text=question,
-            ticket_id=ticket.id,
-            created_by=message.from_user.id if message.from_user else None,
-            now=desk.clock.now(),
-        )
-        if added:
-            rebuild = True
-            text = t(
-                lang,
-                "op.article_linked",
-                number=format_number(ticket.number),
-                title=article.title,
-                alias=question,
-            )
-        else:
-            text = t(
-                lang, "op.article_known", number=format_number(ticket.number), title=article.title
-            )
-        await unit.out.answer(message, text, ticket_id=ticket.id)
-    if rebuild:
-        await refresh(desk, force=True)
-
-
-def write_draft(
-    folder: Path, number: int, title: str, lang: str, question: str, answers: list[str]
-) -> Path:
-    """A Markdown article drafted from a ticket, in the knowledge base's own format."""
-    import yaml
-
-    folder.mkdir(parents=True, exist_ok=True)
-    front = yaml.safe_dump(
-        {
-            "id": f"ticket-{number}",
-            "title": title.strip()[:120],
-            "lang": lang,
-            "tags": [],
-            "questions": [question],
-        },
-        allow_unicode=True,
-        sort_keys=False,
+    await knowledge.link_article(
+        context.desk,
+        origin_of(context.desk, _message(update)),
+        " ".join(context.args or []).strip(),
     )
-    body = "\n\n".join(a.strip() for a in answers)
-    path = folder / f"ticket-{number}.md"
-    path.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
-    return path
 
 
 async def kb_stats(update: Update, context: DeskContext) -> None:
     """/kbstats: what the knowledge base did over the last 30 days."""
-    message = update.effective_message
-    assert message is not None
-    desk = context.desk
-    text = await stats_text(desk, days=30)
-    async with desk.unit() as unit:
-        await unit.out.answer(message, text)
-
-
-async def stats_text(desk: Desk, *, days: int) -> str:
-    """The statistics as a message for the operator group."""
-    lang = desk.op_lang
-    async with desk.tx() as session:
-        stats = await repo.kb_stats(session, since=desk.clock.now() - timedelta(days=days))
-    titles = {a.id: a.title for a in desk.kb.articles}
-    top = "\n".join(f"{n} × {titles.get(aid, aid)}" for aid, n in stats["top_articles"])  # type: ignore[attr-defined]
-    unanswered = "\n".join(f"{n} × {truncate(q, 80)}" for q, n in stats["unanswered"])  # type: ignore[attr-defined]
-    empty = t(lang, "op.kbstats_empty")
-    return t(
-        lang,
-        "op.kbstats",
-        days=days,
-        searches=stats["searches"],
-        with_results=stats["with_results"],
-        deflected=stats["deflected"],
-        share=round(float(stats["deflected_share"]) * 100),  # type: ignore[arg-type]
-        helped=stats["helped"],
-        not_helped=stats["not_helped"],
-        tickets=stats["tickets_after_search"],
-        top=top or empty,
-        unanswered=unanswered or empty,
-    )
+    await knowledge.post_stats(context.desk, origin_of(context.desk, _message(update)), days=30)
 
 
 async def reload_kb(update: Update, context: DeskContext) -> None:
     """/kbreload (admins): re-reads the articles now."""
-    message = update.effective_message
-    assert message is not None
-    desk = context.desk
-    if not may(role_of(desk, message.from_user, message.chat), Privilege.RELOAD_KB):
-        async with desk.unit() as unit:
-            await unit.out.answer(message, t(desk.op_lang, "admin_only"))
-        return
-    await refresh(desk, force=True)
-    async with desk.unit() as unit:
-        await unit.out.answer(
-            message,
-            t(
-                desk.op_lang,
-                "op.kb_reloaded",
-                count=len(desk.kb.articles),
-                skipped=len(desk.kb.problems),
-            ),
-        )
-
-
-async def refresh(desk: Desk, *, force: bool = False) -> bool:
-    """Rebuilds the knowledge base when its files changed (or when forced)."""
-    if not force and not desk.kb.files_changed():
-        return False
-    async with desk.tx() as session:
-        aliases = await repo.all_aliases(session)
-    await asyncio.to_thread(desk.kb.rebuild, aliases)
-    return True
-
-
-async def watch_files(context: DeskContext) -> None:
-    """Job: re-reads the knowledge base when an article file changes."""
-    if await refresh(context.desk):
-        logger.info("knowledge base files changed: reloaded")
-
-
-async def load_semantic(desk: Desk) -> None:
-    """Loads the embedding model in the background, then rebuilds with the semantic stage."""
-    if await asyncio.to_thread(desk.kb.load_semantic):
-        await refresh(desk, force=True)
+    await knowledge.reload(context.desk, origin_of(context.desk, _message(update)))

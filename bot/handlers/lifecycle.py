@@ -5,21 +5,16 @@ reopening, and the client's rating."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from sqlalchemy import select, update
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks as cb
-from bot import deadlines, render
-from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
-from bot.handlers.operator import (
-    _allowed_or_explain,
-    _event,
-    _ticket_or_explain,
-    find_ticket,
-)
+from bot import deadlines, incoming, keyboards, render
+from bot.context import DeskContext, Unit
+from bot.handlers.common import answer, client_press, drop_buttons, origin_of, own_ticket
+from bot.service import drafts
+from bot.service.lookup import find_ticket, ticket_or_explain
+from bot.service.tickets import allowed_or_explain, ask_rating, event
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
 from desk.tickets import Action, Status, TransitionError, apply, format_number
@@ -27,34 +22,6 @@ from storage import repo
 from storage.models import Client, Ticket
 
 logger = logging.getLogger(__name__)
-
-
-def _confirm_buttons(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(lang, "client.yes"), callback_data=cb.solved(ticket_id)),
-                InlineKeyboardButton(t(lang, "client.no"), callback_data=cb.not_solved(ticket_id)),
-            ]
-        ]
-    )
-
-
-def _reopen_button(lang: str, ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t(lang, "client.reopen"), callback_data=cb.reopen(ticket_id))]]
-    )
-
-
-def _rating_buttons(ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("⭐" * n, callback_data=cb.rating(ticket_id, n))
-                for n in range(1, 6)
-            ]
-        ]
-    )
 
 
 # --- engineers: /solve and /ask ---------------------------------------------------------
@@ -75,13 +42,14 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
     assert message is not None
     desk = context.desk
     lang = desk.op_lang
-    found = await find_ticket(desk, message)
+    origin = origin_of(desk, message)
+    found = await find_ticket(desk, origin)
     async with desk.unit() as unit:
-        ticket = await _ticket_or_explain(unit, message, found)
+        ticket = await ticket_or_explain(unit, origin, found)
         if ticket is None:
             return
         action = Action.SOLVE if kind == "solution" else Action.ASK
-        outcome = await _allowed_or_explain(unit, ticket, action, message)
+        outcome = await allowed_or_explain(unit, ticket, action, origin)
         if outcome is None:
             return
         text = message.text.partition(" ")[2].strip() if message.text else ""
@@ -107,7 +75,9 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
                 if text
                 else t(client.language, "client.solution_plain", number=number)
             )
-            markup: InlineKeyboardMarkup | None = _confirm_buttons(client.language, row.id)
+            markup: InlineKeyboardMarkup | None = keyboards.confirm_solution(
+                client.language, row.id
+            )
         else:
             body = (
                 t(client.language, "client.question", number=number, text=text)
@@ -116,7 +86,7 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
             )
             markup = None
         await unit.out.message(client.id, body, markup=markup, ticket_id=row.id, purpose="status")
-        await _event(unit, row, body, message.from_user, message)
+        await event(unit, row, body, origin)
         date = render.fmt_dt(clock.close_at, desk.settings.zone)
         key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
         await unit.out.answer(message, t(lang, key, number=number, date=date), ticket_id=row.id)
@@ -230,19 +200,6 @@ async def close_ticket(unit: Unit, ticket: Ticket, *, action: Action, reason: st
     return True
 
 
-async def ask_rating(unit: Unit, ticket: Ticket) -> None:
-    """Invites the client to rate a closed ticket 1-5."""
-    client = await repo.get_client(unit.session, client_id=ticket.client_id)
-    assert client is not None
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.rate", number=format_number(ticket.number)),
-        ticket_id=ticket.id,
-        markup=_rating_buttons(ticket.id),
-        purpose="status",
-    )
-
-
 async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: object) -> None:
     if ticket.status != Status.CLOSED:
         return
@@ -278,7 +235,6 @@ async def reopen_or_continue(
     """The client writes to (or presses Reopen on) a closed ticket: within the window it is
     reopened and the message relayed; after it, a new ticket that refers to it starts."""
     from bot.handlers import client as client_handlers
-    from bot.handlers import registration
 
     desk = unit.desk
     now = desk.clock.now()
@@ -288,10 +244,10 @@ async def reopen_or_continue(
             await client_handlers.relay_to_ticket(unit, client, ticket, message, announce=False)
         return
     if not can_reopen(ticket.closed_at, now, desk.settings.reopen_days):
-        await registration.begin(
+        await drafts.begin(
             unit,
             client,
-            prefill=message,
+            prefill=(message.message_id, incoming.describe_message(message)) if message else None,
             intro=t(
                 client.language,
                 "client.reopen_expired",
@@ -321,147 +277,3 @@ async def reopen_or_continue(
     await unit.out.refresh(row.id)
     if message is not None:
         await client_handlers.relay_to_ticket(unit, client, row, message, announce=False)
-
-
-# --- the sweep: reminders and auto-close --------------------------------------------------
-
-
-async def sweep(context: DeskContext) -> None:
-    """Job: sends due reminders and closes tickets whose clients stayed silent.
-
-    Each ticket is claimed with a conditional UPDATE ... RETURNING in the same transaction
-    as the messages it causes, so a restart catches up on anything missed, a crash never
-    leaves a claim without its message, and two replicas never act on a ticket twice.
-    """
-    await sweep_once(context.desk)
-    from bot.handlers.escalation import sweep_deadlines
-
-    await sweep_deadlines(context.desk)
-
-
-async def sweep_once(desk: Desk) -> tuple[int, int]:
-    """One pass; returns (reminders sent, tickets closed)."""
-    now = desk.clock.now()
-    async with desk.tx() as session:
-        due_reminders = list(
-            (
-                await session.execute(
-                    select(Ticket.id).where(
-                        Ticket.status == Status.WAITING.value,
-                        Ticket.reminded_at.is_(None),
-                        Ticket.remind_at <= now,
-                    )
-                )
-            ).scalars()
-        )
-        due_closes = list(
-            (
-                await session.execute(
-                    select(Ticket.id).where(
-                        Ticket.status == Status.WAITING.value, Ticket.autoclose_at <= now
-                    )
-                )
-            ).scalars()
-        )
-    reminded = closed = 0
-    for ticket_id in due_closes:
-        if await _auto_close(desk, ticket_id, now):
-            closed += 1
-    for ticket_id in due_reminders:
-        if ticket_id in due_closes:
-            continue
-        if await _remind(desk, ticket_id, now):
-            reminded += 1
-    return reminded, closed
-
-
-async def _remind(desk: Desk, ticket_id: int, now: datetime) -> bool:
-    async with desk.unit() as unit:
-        claimed = (
-            await unit.session.execute(
-                update(Ticket)
-                .where(
-                    Ticket.id == ticket_id,
-                    Ticket.status == Status.WAITING.value,
-                    Ticket.reminded_at.is_(None),
-                    Ticket.remind_at <= now,
-                )
-                .values(reminded_at=now)
-                .returning(Ticket.id)
-            )
-        ).scalar_one_or_none()
-        if not claimed:
-            return False
-        ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
-        assert ticket is not None
-        client = await repo.get_client(unit.session, client_id=ticket.client_id)
-        assert client is not None
-        date = render.fmt_dt(ticket.autoclose_at, desk.settings.zone)
-        markup = (
-            _confirm_buttons(client.language, ticket.id)
-            if ticket.waiting_kind == "solution"
-            else None
-        )
-        await unit.out.message(
-            client.id,
-            t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
-            ticket_id=ticket.id,
-            markup=markup,
-            purpose="status",
-        )
-    return True
-
-
-async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
-    async with desk.unit() as unit:
-        claimed = (
-            await unit.session.execute(
-                update(Ticket)
-                .where(
-                    Ticket.id == ticket_id,
-                    Ticket.status == Status.WAITING.value,
-                    Ticket.autoclose_at <= now,
-                )
-                .values(
-                    status=Status.CLOSED.value,
-                    closed_at=now,
-                    close_reason="auto",
-                    updated_at=now,
-                    waiting_kind=None,
-                    waiting_since=None,
-                    remind_at=None,
-                    autoclose_at=None,
-                )
-                .returning(Ticket.id)
-            )
-        ).scalar_one_or_none()
-        if not claimed:
-            return False
-        ticket = await repo.get_ticket(unit.session, ticket_id=ticket_id)
-        assert ticket is not None
-        await unit.session.refresh(ticket)
-        client = await repo.get_client(unit.session, client_id=ticket.client_id)
-        assert client is not None
-        if client.active_ticket_id == ticket.id:
-            client.active_ticket_id = None
-        number = format_number(ticket.number)
-        days = desk.settings.autoclose_business_days
-        await unit.out.message(
-            client.id,
-            t(
-                client.language,
-                "client.autoclosed",
-                number=number,
-                days=days,
-                reopen=desk.settings.reopen_days,
-            ),
-            ticket_id=ticket.id,
-            markup=_reopen_button(client.language, ticket.id),
-            purpose="status",
-        )
-        await unit.out.notice(
-            ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
-        )
-        await unit.out.refresh(ticket.id)
-        await ask_rating(unit, ticket)
-    return True

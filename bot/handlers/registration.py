@@ -7,15 +7,15 @@ loses nothing: the client's next message or button press continues from the same
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Message, Update
 
 from bot import callbacks as cb
 from bot import deadlines, incoming, keyboards, render
 from bot.context import DeskContext, Unit
 from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
+from bot.service import drafts
+from bot.service.drafts import Step
 from bot.texts import t
 from desk.text import first_line
 from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType, format_number
@@ -23,15 +23,6 @@ from storage import repo
 from storage.models import Client, Draft
 
 logger = logging.getLogger(__name__)
-
-
-class Step(StrEnum):
-    """Where the client is in the registration."""
-
-    TYPE = "type"
-    PRIORITY = "priority"
-    DESCRIPTION = "description"
-    CONFIRM = "confirm"
 
 
 async def start_registration(
@@ -44,61 +35,13 @@ async def start_registration(
     """Starts a new draft, optionally with the client's message as its description."""
     desk = context.desk
     client = await touch_client(update, desk)
+    first = (prefill.message_id, incoming.describe_message(prefill)) if prefill else None
     async with desk.unit() as unit:
-        await begin(unit, client, prefill=prefill, intro=intro)
+        await drafts.begin(unit, client, prefill=first, intro=intro)
 
 
-async def begin(
-    unit: Unit,
-    client: Client,
-    *,
-    prefill: Message | None = None,
-    prefill_item: tuple[int, str] | None = None,
-    intro: str | None = None,
-    kb_search_id: int | None = None,
-    parent_ticket_id: int | None = None,
-) -> None:
-    """Starts a new draft in the caller's unit, optionally with the client's message (or a
-    message id and its text, from a knowledge-base search) as the start of its description."""
-    session = unit.session
-    draft = await repo.start_draft(
-        session, client_id=client.id, step=Step.TYPE, now=unit.desk.clock.now()
-    )
-    draft.kb_search_id = kb_search_id
-    draft.parent_ticket_id = parent_ticket_id
-    if prefill is not None:
-        await _add_item(session, client.id, prefill)
-    elif prefill_item is not None:
-        await repo.add_draft_item(
-            session,
-            client_id=client.id,
-            message_id=prefill_item[0],
-            kind="text",
-            text=prefill_item[1],
-            file_id=None,
-            media_group_id=None,
-        )
-    text = intro or t(client.language, "reg.choose_type")
-    await unit.out.message(
-        client.id,
-        text,
-        markup=keyboards.ticket_types(client.language),
-        after=[("draft_prompt", client.id)],
-    )
-
-
-async def _add_item(session: AsyncSession, client_id: int, message: Message) -> None:
-    info = incoming.describe_message(message)
-    await repo.add_draft_item(
-        session,
-        client_id=client_id,
-        message_id=message.message_id,
-        kind=info.kind,
-        text=info.text,
-        file_id=info.file_id,
-        media_group_id=info.media_group_id,
-        html=info.html,
-    )
+async def _add_item(unit: Unit, client_id: int, message: Message) -> None:
+    await drafts.add_item(unit, client_id, message.message_id, incoming.describe_message(message))
 
 
 async def new_ticket(update: Update, context: DeskContext) -> None:
@@ -393,7 +336,7 @@ async def on_message(update: Update, context: DeskContext, client: Client, draft
     lang = client.language
     async with desk.unit() as unit:
         count_before = len(await repo.draft_items(unit.session, client_id=client.id))
-        await _add_item(unit.session, client.id, message)
+        await _add_item(unit, client.id, message)
         row = await repo.get_draft(unit.session, client_id=client.id)
         assert row is not None
         row.updated_at = desk.clock.now()
@@ -412,16 +355,3 @@ async def on_message(update: Update, context: DeskContext, client: Client, draft
         await unit.out.message(client.id, t(lang, "reg.use_buttons"), reply_to=message.message_id)
         if step is Step.CONFIRM:
             await ask_step(unit, client, row)
-
-
-async def edit_item(unit: Unit, client_id: int, message: Message) -> bool:
-    """The client edited a message that is part of an unfinished description: the draft
-    takes the new text, so the summary and the engineers see the same. True if it was one."""
-    info = incoming.describe_message(message)
-    return await repo.update_draft_item(
-        unit.session,
-        client_id=client_id,
-        message_id=message.message_id,
-        text=info.text,
-        html=info.html,
-    )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_application
-from bot.handlers.escalation import post_digest
+from bot.service.sweeps import post_digest
 from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
 from tests.e2e.conftest import ClockDesk, Desk, running_desk

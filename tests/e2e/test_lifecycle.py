@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import build_application
-from bot.handlers.lifecycle import sweep_once
+from bot.service.sweeps import sweep_waiting
 from desk.clock import ManualClock
 from emulator import BotApiEmulator, buttons, text_of
 from tests.e2e.conftest import ClockDesk, Desk, running_desk
@@ -195,7 +195,7 @@ async def test_two_replicas_sweeping_at_once_close_once(cdesk: ClockDesk) -> Non
         await app.initialize()
         app.bot_data.forum = True
     try:
-        results = await asyncio.gather(*(sweep_once(a.bot_data) for a in replicas))
+        results = await asyncio.gather(*(sweep_waiting(a.bot_data) for a in replicas))
     finally:
         for app in replicas:
             await app.shutdown()

@@ -1,0 +1,22 @@
+"""Where a message or a command came from, as the use cases need it: plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A message (or a pressed button's message) in a chat, and who wrote (or pressed) it."""
+
+    chat_id: int
+    message_id: int
+    #: The forum topic it was written in; None outside a topic (General, reply mode).
+    thread_id: int | None = None
+    user_id: int | None = None
+    #: How the author is named in notices and history: one line.
+    name: str = "?"
+    #: The message it replies to, unless that is only its topic's opening service message.
+    reply_to: int | None = None
+    #: The message it replies to is one of this bot's own.
+    replies_to_bot: bool = False

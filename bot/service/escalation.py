@@ -13,6 +13,7 @@ from bot import callbacks as cb
 from bot import deadlines, render
 from bot.context import Desk, Unit
 from bot.service.origin import Origin
+from bot.service.people import engineer_gender
 from bot.texts import t
 from desk.delivery import Priority as SendPriority
 from desk.lifecycle import is_real_reason
@@ -208,11 +209,18 @@ async def decide_raise(desk: Desk, origin: Origin, *, request_id: int, accept: b
                 op,
                 "op.raise_accepted",
                 engineer=origin.name,
+                gender=await engineer_gender(unit.session, desk, origin.user_id),
                 number=number,
                 wanted=render.priority_label(op, request.to_priority),
             )
             if accept
-            else t(op, "op.raise_declined", engineer=origin.name, number=number)
+            else t(
+                op,
+                "op.raise_declined",
+                engineer=origin.name,
+                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                number=number,
+            )
         )
         await unit.out.edit_group(origin.message_id, notice, ticket_id=ticket.id)
         client = await repo.get_client(unit.session, client_id=ticket.client_id)

@@ -14,6 +14,7 @@ from bot import deadlines, keyboards, render
 from bot.context import Desk, Unit
 from bot.service.lookup import find_ticket, ticket_or_explain
 from bot.service.origin import Origin
+from bot.service.people import engineer_gender
 from bot.texts import t
 from desk.text import one_line
 from desk.tickets import (
@@ -143,12 +144,27 @@ async def take(desk: Desk, origin: Origin) -> None:
             return
         number = format_number(updated.number)
         await event(
-            unit, updated, t(desk.op_lang, "op.taken", engineer=origin.name, number=number), origin
+            unit,
+            updated,
+            t(
+                desk.op_lang,
+                "op.taken",
+                engineer=origin.name,
+                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                number=number,
+            ),
+            origin,
         )
         # The topic's title now shows 🟡 and the engineer; the command gets a reaction.
         await unit.out.react(origin.chat_id, origin.message_id, "👍")
         await unit.out.refresh(updated.id, card=not desk.forum)
-        await tell_client(unit, updated, "client.taken", engineer=origin.name)
+        await tell_client(
+            unit,
+            updated,
+            "client.taken",
+            engineer=origin.name,
+            gender=await engineer_gender(unit.session, desk, origin.user_id),
+        )
 
 
 async def close(desk: Desk, origin: Origin) -> None:
@@ -162,7 +178,11 @@ async def close(desk: Desk, origin: Origin) -> None:
         if updated is None:
             return
         notice = t(
-            desk.op_lang, "op.closed", engineer=origin.name, number=format_number(updated.number)
+            desk.op_lang,
+            "op.closed",
+            engineer=origin.name,
+            gender=await engineer_gender(unit.session, desk, origin.user_id),
+            number=format_number(updated.number),
         )
         await event(unit, updated, notice, origin)
         client = await repo.get_client(unit.session, client_id=updated.client_id)
@@ -185,7 +205,11 @@ async def reopen(desk: Desk, origin: Origin) -> None:
         if updated is None:
             return
         notice = t(
-            desk.op_lang, "op.reopened", engineer=origin.name, number=format_number(updated.number)
+            desk.op_lang,
+            "op.reopened",
+            engineer=origin.name,
+            gender=await engineer_gender(unit.session, desk, origin.user_id),
+            number=format_number(updated.number),
         )
         await event(unit, updated, notice, origin)
         await unit.out.react(origin.chat_id, origin.message_id, "👍")
@@ -252,6 +276,7 @@ async def change_field(
                 number=number,
                 type=render.type_label(lang, value),
                 engineer=origin.name,
+                gender=await engineer_gender(unit.session, desk, origin.user_id),
             )
         else:
             notice = t(
@@ -260,6 +285,7 @@ async def change_field(
                 number=number,
                 priority=render.priority_label(lang, value),
                 engineer=origin.name,
+                gender=await engineer_gender(unit.session, desk, origin.user_id),
             )
         # The prompt with the buttons becomes the answer: one edit, no new message.
         await unit.out.edit_group(origin.message_id, notice, ticket_id=ticket.id)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands import COMMANDS, Audience
-from emulator import text_of
-from tests.e2e.conftest import Desk
+from desk.people import Gender
+from emulator import BotApiEmulator, text_of
+from tests.e2e.conftest import Desk, running_desk
 
 
 def _menus(desk: Desk) -> dict[tuple[str, str | None], dict[str, str]]:
@@ -62,3 +63,51 @@ async def test_an_engineer_tells_the_bot_how_to_speak_of_her(desk: Desk) -> None
     _answer_to(desk, engineer, "/me")
     shown = await desk.bot_says(desk.group, "в женском роде", after=mark)
     assert "Ольга Инженер" in text_of(shown)
+
+
+async def test_a_client_hears_who_took_the_ticket_in_the_engineers_own_grammar(desk: Desk) -> None:
+    olga = desk.engineers[0]
+    client = desk.client()
+    first = await desk.register(client)
+    mark = desk.last_id(client)
+    desk.engineer_command(olga, first, "/take")
+    told = await desk.bot_says(client, "в работе", after=mark)
+    # Nobody told the desk Olga's gender: the wording needs none.
+    assert text_of(told) == f"🟡 Заявка #{first} в работе. Инженер: Ольга Инженер."
+    desk.emu.send_command(desk.group, olga, "/me женский")
+    await desk.bot_says(desk.group, "взяла заявку")
+    second = await desk.register(client, description="Второй вопрос")
+    mark = desk.last_id(client)
+    desk.engineer_command(olga, second, "/take")
+    told = await desk.bot_says(client, "взяла в работу", after=mark)
+    assert text_of(told) == f"🟡 Ольга Инженер взяла в работу вашу заявку #{second}."
+    # In the group too: the type prompt becomes "… (изменила Ольга Инженер)".
+    thread = desk.topic(second)
+    desk.engineer_command(olga, second, "/type")
+    prompt = await desk.bot_says(desk.group, "Выберите тип", thread_id=thread)
+    await desk.press_as(desk.group, olga, prompt, "Пожелание / предложение")
+    await desk.bot_says(desk.group, "(изменила Ольга Инженер)", thread_id=thread)
+
+
+async def test_the_desks_setting_gives_an_engineers_gender_until_he_says_otherwise(
+    emu: BotApiEmulator, database_url: str
+) -> None:
+    ivan = emu.add_user(first_name="Иван", last_name="Сидоров", username=None, language_code="ru")
+    async with running_desk(emu, database_url, engineer_genders={ivan: Gender.MALE}) as desk:
+        emu.add_member(desk.group, ivan)
+        client = desk.client("Мария")
+        number = await desk.register(client)
+        mark = desk.last_id(client)
+        desk.engineer_command(ivan, number, "/take")
+        told = await desk.bot_says(client, "взял в работу", after=mark)
+        assert "Иван Сидоров взял в работу вашу заявку" in text_of(told)
+        emu.send_command(desk.group, ivan, "/me нейтрально")
+        await desk.bot_says(desk.group, "без рода")
+        desk.engineer_command(ivan, number, "/close")
+        # The rating request follows the closing notice; the notice speaks without a gender
+        # in the ticket's history, and the next /take would too.
+        second = await desk.register(client, description="Ещё вопрос")
+        mark = desk.last_id(client)
+        desk.engineer_command(ivan, second, "/take")
+        told = await desk.bot_says(client, "в работе", after=mark)
+        assert text_of(told) == f"🟡 Заявка #{second} в работе. Инженер: Иван Сидоров."

@@ -31,6 +31,7 @@ case "$command" in
     test)
         setup
         .venv/bin/ruff check .
+        .venv/bin/ruff format --check .
         .venv/bin/mypy
         exec .venv/bin/python -m pytest "$@"
         ;;

@@ -150,6 +150,17 @@ async def ping(engine: AsyncEngine) -> None:
     URL (password masked) and the reason."""
     from sqlalchemy import text
 
+    path = sqlite_file(engine.url)
+    if path is not None:
+        # Checked here, in this thread: a folder that cannot be made, or a folder where the
+        # file should be, never reaches the driver's worker thread (whose failure would also
+        # print a traceback of its own on the way out).
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(cannot_open(engine.url, exc)) from None
+        if path.is_dir():
+            raise DatabaseUnavailable(cannot_open(engine.url, IsADirectoryError()))
     try:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))

@@ -44,9 +44,10 @@ def priority_label(lang: str, code: str) -> str:
     return t(lang, f"prio.{code}")
 
 
-def status_label(lang: str, code: str) -> str:
-    """The name of a status."""
-    return t(lang, f"status.{code}")
+def status_label(lang: str, code: str, *, staff: bool) -> str:
+    """The name of a status as the client reads it ("waiting for your reply") or, with
+    `staff`, as engineers and managers do ("waiting for the client")."""
+    return t(lang, f"status_staff.{code}" if staff else f"status.{code}")
 
 
 def marker(code: str) -> str:
@@ -91,7 +92,7 @@ def header_card(
         "op.header_topic" if forum else "op.header",
         marker=marker(ticket.status),
         number=format_number(ticket.number),
-        status=status_label(lang, ticket.status),
+        status=status_label(lang, ticket.status, staff=True),
         client=client.display_name,
         username=Raw(t(lang, "op.username", username=client.username)) if client.username else "",
         client_id=client.id,
@@ -248,7 +249,7 @@ def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
         "tickets.card",
         marker=marker(ticket.status),
         number=format_number(ticket.number),
-        status=status_label(lang, ticket.status),
+        status=status_label(lang, ticket.status, staff=False),
         type=type_label(lang, ticket.type),
         priority=priority_label(lang, ticket.priority),
         created=fmt_dt(ticket.created_at, zone),

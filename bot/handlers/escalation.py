@@ -53,7 +53,7 @@ async def tell_manager(unit: Unit, ticket: Ticket, key: str, due: datetime | Non
         key,
         number=format_number(ticket.number),
         client=render.client_title(client),
-        status=render.status_label(lang, ticket.status),
+        status=render.status_label(lang, ticket.status, staff=True),
         date=render.fmt_dt(due, desk.settings.zone),
         link=topic_link(desk, ticket),
     )
@@ -237,7 +237,7 @@ async def _no_answer(unit: Unit, client: Client, ticket: Ticket) -> None:
     desk = unit.desk
     lang = client.language
     number = format_number(ticket.number)
-    status = render.status_label(lang, ticket.status)
+    status = render.status_label(lang, ticket.status, staff=False)
     now = desk.clock.now()
     if ticket.status == Status.WAITING:
         await unit.out.message(client.id, t(lang, "client.late_paused", number=number))

@@ -148,7 +148,7 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
                         lang,
                         "client.not_waiting",
                         number=number,
-                        status=render.status_label(lang, ticket.status),
+                        status=render.status_label(lang, ticket.status, staff=False),
                     ),
                 )
                 return

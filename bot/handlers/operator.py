@@ -178,7 +178,7 @@ async def _allowed_or_explain(
                 lang,
                 "op.not_allowed",
                 number=format_number(ticket.number),
-                status=render.status_label(lang, ticket.status),
+                status=render.status_label(lang, ticket.status, staff=True),
             ),
             ticket_id=ticket.id,
         )

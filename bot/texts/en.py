@@ -60,6 +60,11 @@ TEXTS: dict[str, str] = {
     "status.in_progress": "In progress",
     "status.waiting": "Waiting for your reply",
     "status.closed": "Closed",
+    # the same statuses as engineers read them (the operator group, managers)
+    "status_staff.new": "New",
+    "status_staff.in_progress": "In progress",
+    "status_staff.waiting": "Waiting for the client",
+    "status_staff.closed": "Closed",
     # --- registration
     "reg.choose_type": "<b>New ticket</b>\nStep 1 of 3. Choose the kind of request:",
     "reg.choose_priority": (

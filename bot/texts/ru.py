@@ -61,6 +61,11 @@ TEXTS: dict[str, str] = {
     "status.in_progress": "В работе",
     "status.waiting": "Ждёт вашего ответа",
     "status.closed": "Закрыта",
+    # the same statuses as engineers read them (the operator group, managers)
+    "status_staff.new": "Новая",
+    "status_staff.in_progress": "В работе",
+    "status_staff.waiting": "Ждёт ответа клиента",
+    "status_staff.closed": "Закрыта",
     # --- registration
     "reg.choose_type": "<b>Новая заявка</b>\nШаг 1 из 3. Выберите тип обращения:",
     "reg.choose_priority": (

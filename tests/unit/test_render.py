@@ -97,3 +97,30 @@ def test_callback_data_fits_64_bytes() -> None:
         for row in markup.inline_keyboard:
             for button in row:
                 assert len((button.callback_data or "").encode()) <= 64  # type: ignore[arg-type]
+
+
+def test_every_status_has_a_client_form_and_a_staff_form_in_both_languages() -> None:
+    from bot.texts import CATALOGS
+    from desk.tickets import Status
+
+    for lang in ("ru", "en"):
+        for status in Status:
+            client = render.status_label(lang, status.value, staff=False)
+            staff = render.status_label(lang, status.value, staff=True)
+            assert client == CATALOGS[lang][f"status.{status.value}"]
+            assert staff == CATALOGS[lang][f"status_staff.{status.value}"]
+    assert render.status_label("ru", "waiting", staff=True) == "Ждёт ответа клиента"
+    assert render.status_label("en", "waiting", staff=True) == "Waiting for the client"
+    assert render.status_label("ru", "waiting", staff=False) == "Ждёт вашего ответа"
+
+
+def test_the_engineers_card_uses_the_staff_form_and_the_clients_card_the_client_form() -> None:
+    ticket = make_ticket(status="waiting")
+    for lang, staff, client in (
+        ("ru", "Ждёт ответа клиента", "Ждёт вашего ответа"),
+        ("en", "Waiting for the client", "Waiting for your reply"),
+    ):
+        card, _ = parse_html(render.header_card(ticket, make_client(), lang, MSK, forum=False))
+        assert staff in card and client not in card
+        mine, _ = parse_html(render.ticket_card(ticket, lang, MSK))
+        assert client in mine and staff not in mine

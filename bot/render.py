@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Sequence
@@ -303,18 +304,30 @@ def summary(
     return text
 
 
+def plain(text_html: str) -> str:
+    """What a Telegram HTML text reads as: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text_html))
+
+
 def history_entries(
     rows: Sequence[TicketMessage], lang: str, zone: ZoneInfo, *, for_client: bool
 ) -> list[str]:
-    """One HTML entry per message: who, when, what. Clients never see internal notes."""
+    """One HTML entry per message: who, when, what.
+
+    A client's history is what was said to the client: their messages, the engineers'
+    answers, and the bot's notices about the ticket (``notice`` rows, stored as the client
+    read them). The engineers' side (notes, and the ``event`` rows of the group's own
+    notices, in its language) is for staff only.
+    """
     entries = []
     for row in rows:
-        if for_client and row.direction == "note":
+        if for_client and row.direction in ("note", "event"):
             continue
         if row.direction == "in":
             who = t(lang, "tickets.history_you") if for_client else row.author_name
-        elif row.direction == "event":
-            entries.append(f"<i>{fmt_dt(row.created_at, zone)} · {escape(row.text)}</i>")
+        elif row.direction in ("event", "notice"):
+            said = truncate(row.text, 2000)  # stored as plain text: escaped once, here
+            entries.append(f"<i>{fmt_dt(row.created_at, zone)} · {escape(said)}</i>")
             continue
         elif row.direction == "note":
             who = f"📝 {row.author_name}"

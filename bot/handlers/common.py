@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot.context import Desk
+from bot import render
+from bot.context import Desk, Unit
 from bot.outbox import Out
 from desk.language import pick_language
 from storage import repo
@@ -40,6 +41,31 @@ async def touch_client(update: Update, desk: Desk) -> Client:
         if not client.language_chosen:
             client.language = language
     return client
+
+
+async def tell(
+    unit: Unit,
+    client: Client,
+    ticket: Ticket,
+    text: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Tells the client something about their ticket (`text` in the client's language) and
+    keeps it in the ticket's history as the client read it."""
+    await remember_told(unit, client, ticket, text)
+    await unit.out.message(client.id, text, markup=markup, ticket_id=ticket.id, purpose="status")
+
+
+async def remember_told(unit: Unit, client: Client, ticket: Ticket, text: str) -> None:
+    """Keeps a notice the client gets in the ticket's history (see :func:`tell`)."""
+    await repo.add_notice(
+        unit.session,
+        ticket_id=ticket.id,
+        client_id=client.id,
+        text=render.plain(text),
+        now=unit.desk.clock.now(),
+    )
 
 
 def answer(

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import deadlines, render
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, own_ticket
+from bot.handlers.common import answer, client_press, own_ticket, tell
 from bot.handlers.operator import engineer_name
 from bot.texts import t
 from desk.delivery import Priority as SendPriority
@@ -310,8 +310,10 @@ async def take_raise_reason(context: DeskContext, client: Client, text: str) -> 
             markup=markup,
             priority=SendPriority.CONTENT,
         )
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 lang,
                 "client.raise_sent",
@@ -319,7 +321,6 @@ async def take_raise_reason(context: DeskContext, client: Client, text: str) -> 
                 current=render.priority_label(lang, ticket.priority),
                 wanted=render.priority_label(lang, wanted),
             ),
-            ticket_id=ticket.id,
         )
     return True
 
@@ -378,8 +379,10 @@ async def decide_raise(update: Update, context: DeskContext) -> None:
         assert client is not None
         lang = client.language
         key = "client.raise_accepted" if accept else "client.raise_declined"
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 lang,
                 key,
@@ -387,8 +390,6 @@ async def decide_raise(update: Update, context: DeskContext) -> None:
                 wanted=render.priority_label(lang, claimed[1]),
                 current=render.priority_label(lang, claimed[2]),
             ),
-            ticket_id=ticket.id,
-            purpose="status",
         )
         if accept:
             await unit.out.refresh(ticket.id)

@@ -12,10 +12,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import deadlines, render
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer, client_press, drop_buttons, own_ticket
+from bot.handlers.common import answer, client_press, drop_buttons, own_ticket, tell
 from bot.handlers.operator import (
     _allowed_or_explain,
-    _event,
     _ticket_or_explain,
     find_ticket,
 )
@@ -114,8 +113,7 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
                 else t(client.language, "client.question_plain", number=number)
             )
             markup = None
-        await unit.out.message(client.id, body, markup=markup, ticket_id=row.id, purpose="status")
-        await _event(unit, row, body, message.from_user, message)
+        await tell(unit, client, row, body, markup=markup)
         date = render.fmt_dt(clock.close_at, desk.settings.zone)
         key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
         await unit.out.answer(message, t(lang, key, number=number, date=date), ticket_id=row.id)
@@ -178,12 +176,7 @@ async def _reject(unit: Unit, client: Client, ticket: Ticket) -> None:
     assert fresh is not None
     fresh.active_ticket_id = row.id
     number = format_number(row.number)
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.rejected", number=number),
-        ticket_id=row.id,
-        purpose="status",
-    )
+    await tell(unit, client, row, t(client.language, "client.rejected", number=number))
     # The engineers must act on it: a notice in the thread, not only a colour.
     await unit.out.notice(row.id, t(desk.op_lang, "op.client_rejected", number=number))
     await unit.out.refresh(row.id)
@@ -216,11 +209,8 @@ async def close_ticket(unit: Unit, ticket: Ticket, *, action: Action, reason: st
     assert client is not None
     if client.active_ticket_id == row.id:
         client.active_ticket_id = None
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.confirmed", number=format_number(row.number)),
-        ticket_id=row.id,
-        purpose="status",
+    await tell(
+        unit, client, row, t(client.language, "client.confirmed", number=format_number(row.number))
     )
     # Engineers see 🟢 in the title and, in one message, the confirmation with the rating.
     await unit.out.feedback(row.id, wait=desk.settings.feedback_wait)
@@ -310,12 +300,7 @@ async def reopen_or_continue(
     fresh = await repo.get_client(unit.session, client_id=client.id)
     assert fresh is not None
     fresh.active_ticket_id = row.id
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.reopened_by_you", number=number),
-        ticket_id=row.id,
-        purpose="status",
-    )
+    await tell(unit, client, row, t(client.language, "client.reopened_by_you", number=number))
     await unit.out.notice(row.id, t(desk.op_lang, "op.client_reopened", number=number))
     await unit.out.refresh(row.id)
     if message is not None:
@@ -401,12 +386,12 @@ async def _remind(desk: Desk, ticket_id: int, now: datetime) -> bool:
             if ticket.waiting_kind == "solution"
             else None
         )
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
-            ticket_id=ticket.id,
             markup=markup,
-            purpose="status",
         )
     return True
 
@@ -445,8 +430,10 @@ async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
             client.active_ticket_id = None
         number = format_number(ticket.number)
         days = desk.settings.autoclose_business_days
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 client.language,
                 "client.autoclosed",
@@ -454,9 +441,7 @@ async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
                 days=days,
                 reopen=desk.settings.reopen_days,
             ),
-            ticket_id=ticket.id,
             markup=_reopen_button(client.language, ticket.id),
-            purpose="status",
         )
         await unit.out.notice(
             ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)

@@ -23,7 +23,7 @@ from telegram import Message, Update, User
 
 from bot import deadlines, keyboards, relay, render
 from bot.context import Desk, DeskContext, Unit
-from bot.handlers.common import answer
+from bot.handlers.common import answer, tell
 from bot.outbox import RELAY_OUT
 from bot.texts import t
 from desk.text import one_line
@@ -137,7 +137,8 @@ async def _ticket_or_explain(unit: Unit, message: Message, found: Ticket | None)
 async def _event(
     unit: Unit, ticket: Ticket, text: str, user: User | None, message: Message
 ) -> None:
-    """Stores a status change in the ticket's history."""
+    """Stores a status change, as the group was told it, in the ticket's history for staff
+    (clients' histories hold what they were told: :func:`tell_client`)."""
     await repo.add_ticket_message(
         unit.session,
         ticket_id=ticket.id,
@@ -145,7 +146,7 @@ async def _event(
         author_id=user.id if user else None,
         author_name=engineer_name(user),
         kind="text",
-        text=re.sub(r"<[^>]+>", "", text),
+        text=render.plain(text),
         file_id=None,
         media_group_id=None,
         source_chat_id=message.chat.id,
@@ -156,11 +157,12 @@ async def _event(
 
 
 async def tell_client(unit: Unit, ticket: Ticket, key: str, **values: object) -> None:
-    """A status message to the ticket's client, in their language, linked to the ticket."""
+    """A status message to the ticket's client, in their language, linked to the ticket and
+    kept in its history."""
     client = await repo.get_client(unit.session, client_id=ticket.client_id)
     assert client is not None
     text = t(client.language, key, number=format_number(ticket.number), **values)
-    await unit.out.message(client.id, text, ticket_id=ticket.id, purpose="status")
+    await tell(unit, client, ticket, text)
 
 
 async def _allowed_or_explain(

@@ -14,7 +14,13 @@ from telegram import CallbackQuery, Message, Update
 
 from bot import deadlines, keyboards, relay, render
 from bot.context import DeskContext, Unit
-from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
+from bot.handlers.common import (
+    answer,
+    drop_buttons,
+    edit_or_send,
+    remember_told,
+    touch_client,
+)
 from bot.texts import t
 from desk.text import first_line
 from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType, format_number
@@ -378,6 +384,7 @@ async def _confirmed(
     )
     if kind.is_paid:
         text += t(lang, "reg.created_paid")
+    await remember_told(unit, client, ticket, text)
     await edit_or_send(unit.out, query, text)
     await unit.out.open_thread(ticket.id, [r.id for r in rows])
 

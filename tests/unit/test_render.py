@@ -124,3 +124,29 @@ def test_the_engineers_card_uses_the_staff_form_and_the_clients_card_the_client_
         assert staff in card and client not in card
         mine, _ = parse_html(render.ticket_card(ticket, lang, MSK))
         assert client in mine and staff not in mine
+
+
+def test_history_shows_what_the_client_was_told_once_and_no_staff_events() -> None:
+    rows = [
+        TicketMessage(
+            direction="notice",
+            author_name="",
+            kind="text",
+            text="💡 #1042 · инженер предлагает решение:\n\nНастройки > Сеть & <служба>",
+            created_at=NOW,
+        ),
+        TicketMessage(
+            direction="event",
+            author_name="Оля",
+            kind="text",
+            text="🟡 Оля взял(а) заявку #1042 в работу.",
+            created_at=NOW,
+        ),
+    ]
+    entries = render.history_entries(rows, "ru", MSK, for_client=True)
+    assert len(entries) == 1
+    plain, _ = parse_html(entries[0])
+    assert "💡 #1042 · инженер предлагает решение" in plain
+    assert "Настройки > Сеть & <служба>" in plain
+    staff = render.history_entries(rows, "ru", MSK, for_client=False)
+    assert any("взял(а)" in parse_html(e)[0] for e in staff)

@@ -274,6 +274,10 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
         # The client asked to raise a ticket's priority: this message is the reason.
         if await escalation.take_raise_reason(context, client, message.text):
             return
+    if client.comment_ticket_id is not None:
+        # The client just rated a ticket: this message is the rating's comment.
+        if await lifecycle.take_comment(desk, client, message):
+            return
     replied = await _replied_ticket(desk, client, message)
     async with desk.tx() as session:
         draft = await repo.get_draft(session, client_id=client.id)

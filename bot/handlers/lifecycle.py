@@ -5,7 +5,7 @@ reopening, and the client's rating."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -238,6 +238,13 @@ async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: 
     row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
     assert row is not None
     row.csat = value
+    # The client's next message, for a few minutes, is the comment the bot invites.
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    assert fresh is not None
+    fresh.comment_ticket_id = ticket.id
+    fresh.comment_until = unit.desk.clock.now() + timedelta(
+        minutes=unit.desk.settings.rating_comment_minutes
+    )
     await unit.out.message(
         client.id,
         t(client.language, "client.rated"),
@@ -249,12 +256,44 @@ async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: 
     await unit.out.feedback(ticket.id, wait=unit.desk.settings.feedback_wait)
 
 
+async def take_comment(desk: Desk, client: Client, message: Message) -> bool:
+    """The client's first message after rating a ticket: within ``RATING_COMMENT_MINUTES``
+    and not a reply to something else, it is the rating's comment (True). Any other message
+    ends the window and goes the usual way (False)."""
+    now = desk.clock.now()
+    ticket: Ticket | None = None
+    async with desk.tx() as session:
+        row = await repo.get_client(session, client_id=client.id)
+        if row is None or row.comment_ticket_id is None:
+            return False
+        if (
+            message.reply_to_message is None
+            and (message.text or message.caption or "").strip()
+            and row.comment_until is not None
+            and now <= row.comment_until
+        ):
+            ticket = await repo.get_ticket_for_client(
+                session, ticket_id=row.comment_ticket_id, client_id=client.id
+            )
+        if ticket is None:
+            row.comment_ticket_id = row.comment_until = None
+    if ticket is None:
+        return False
+    async with desk.unit() as unit:
+        await save_comment(unit, client, ticket, message)
+    return True
+
+
 async def save_comment(unit: Unit, client: Client, ticket: Ticket, message: Message) -> None:
-    """A reply to the rating message: the client's comment, shown to the engineers."""
+    """The client's comment on their rating (a reply to the rating, or their next message
+    after it), shown to the engineers."""
     text = (message.text or message.caption or "").strip()
     row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
     assert row is not None
     row.csat_comment = text[:4000]
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    if fresh is not None:
+        fresh.comment_ticket_id = fresh.comment_until = None
     await unit.out.message(
         client.id, t(client.language, "client.comment_saved"), reply_to=message.message_id
     )

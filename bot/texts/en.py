@@ -315,7 +315,7 @@ TEXTS: dict[str, str] = {
     "cannot be reopened. Let's open a new one that refers to {number}.\n"
     "Step 1 of 3. Choose the kind of request (or /cancel):",
     "client.rate": "Please rate how we solved ticket <b>{number}</b>:",
-    "client.rated": "Thank you for the rating! To add a comment, reply to this message.",
+    "client.rated": "Thank you for the rating! To add a comment, write it in your next message.",
     "client.comment_saved": "Thank you, your comment was passed to the support team.",
     "client.not_waiting": "This question is no longer current: ticket <b>{number}</b> is "
     '"{status}".',

@@ -66,13 +66,26 @@ async def ask_subscription(unit: Unit, client: Client) -> None:
     )
 
 
-async def set_subscription(unit: Unit, client: Client, on: bool) -> None:
-    """Subscribes or unsubscribes the client and says so."""
+def subscription_reply(*, was: bool, wants: bool, answering_the_offer: bool = False) -> str:
+    """What to say when a client turns release news on or off: only what is true for them
+    (someone who never subscribed is not "unsubscribed")."""
+    if wants:
+        return "news.already_subscribed" if was else "news.subscribed"
+    if was:
+        return "news.unsubscribed"
+    return "news.declined" if answering_the_offer else "news.not_subscribed"
+
+
+async def set_subscription(
+    unit: Unit, client: Client, on: bool, *, answering_the_offer: bool = False
+) -> None:
+    """Subscribes or unsubscribes the client and says so (`answering_the_offer`: the
+    client's answer to the first /start's question)."""
     row = await repo.get_client(unit.session, client_id=client.id)
     assert row is not None
+    key = subscription_reply(was=row.subscribed, wants=on, answering_the_offer=answering_the_offer)
     row.subscribed = on
     row.subscription_asked = True
-    key = "news.subscribed" if on else "news.unsubscribed"
     await unit.out.message(client.id, t(client.language, key))
 
 
@@ -100,7 +113,7 @@ async def subscription_buttons(update: Update, context: DeskContext) -> None:
     async with desk.unit() as unit:
         if query.data in ("n:sub:1", "n:sub:0"):
             await drop_buttons(unit.out, query)
-            await set_subscription(unit, client, query.data == "n:sub:1")
+            await set_subscription(unit, client, query.data == "n:sub:1", answering_the_offer=True)
         elif query.data == "n:off":
             # Under an announcement: its other buttons stay, only the news stop.
             await set_subscription(unit, client, False)

@@ -375,6 +375,10 @@ TEXTS: dict[str, str] = {
     "news.no": "No, thanks",
     "news.subscribed": "🔔 Done: you will get release news. To stop: /unsubscribe.",
     "news.unsubscribed": "🔕 You no longer get release news. To subscribe again: /subscribe.",
+    "news.declined": "All right, we will not send you news. To subscribe: /subscribe.",
+    "news.not_subscribed": "You are not subscribed to release news, so none will come. To "
+    "subscribe: /subscribe.",
+    "news.already_subscribed": "🔔 You already get release news. To stop: /unsubscribe.",
     "commands.subscribe": "Get release news",
     "commands.unsubscribe": "Stop release news",
     "commands.news": "Release news and useful articles",

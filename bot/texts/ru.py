@@ -377,6 +377,10 @@ TEXTS: dict[str, str] = {
     "news.subscribed": "🔔 Готово: вы будете получать новости о релизах. Отписаться — "
     "/unsubscribe.",
     "news.unsubscribed": "🔕 Вы отписаны от новостей о релизах. Подписаться снова — /subscribe.",
+    "news.declined": "Хорошо, новости присылать не будем. Подписаться можно командой /subscribe.",
+    "news.not_subscribed": "Вы не подписаны на новости о релизах, присылать их не будем. "
+    "Подписаться — /subscribe.",
+    "news.already_subscribed": "🔔 Вы уже получаете новости о релизах. Отписаться — /unsubscribe.",
     "commands.subscribe": "Получать новости о релизах",
     "commands.unsubscribe": "Не получать новости о релизах",
     "commands.news": "Новости о релизах и полезные статьи",

@@ -150,3 +150,18 @@ def test_history_shows_what_the_client_was_told_once_and_no_staff_events() -> No
     assert "Настройки > Сеть & <служба>" in plain
     staff = render.history_entries(rows, "ru", MSK, for_client=False)
     assert any("взял(а)" in parse_html(e)[0] for e in staff)
+
+
+def test_what_a_client_hears_about_release_news_is_true_for_them() -> None:
+    from bot.handlers.client import subscription_reply
+
+    assert subscription_reply(was=False, wants=True) == "news.subscribed"
+    assert subscription_reply(was=True, wants=True) == "news.already_subscribed"
+    assert subscription_reply(was=True, wants=False) == "news.unsubscribed"
+    assert subscription_reply(was=False, wants=False) == "news.not_subscribed"
+    assert subscription_reply(was=False, wants=False, answering_the_offer=True) == (
+        "news.declined"
+    )
+    assert subscription_reply(was=True, wants=False, answering_the_offer=True) == (
+        "news.unsubscribed"
+    )

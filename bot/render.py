@@ -6,12 +6,12 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.texts import Raw, escape, t
 from desk.text import first_line, one_line, split_text, topic_name, truncate
-from desk.tickets import Status, format_number
+from desk.tickets import Status, TicketType, format_number
 from storage.models import Client, Outgoing, Ticket, TicketMessage
 
 MEDIA_ICONS = {
@@ -337,6 +337,57 @@ def history_entries(
         body = " ".join(p for p in (label, truncate(row.text, 2000)) if p)
         entries.append(f"<b>{escape(who)}</b> · {fmt_dt(row.created_at, zone)}\n{escape(body)}")
     return entries
+
+
+def due_words(lang: str, due: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    """When something is due, as people say it: "today by 16:58", "tomorrow by 11:00", else
+    "on Monday, 7 December, by 11:00" (with the year when it is not this year's). Days are
+    counted in `zone`; a deadline at midnight is "by 24:00" of the day that ends there."""
+    local = due.astimezone(zone)
+    day, clock = local.date(), local.strftime("%H:%M")
+    if local.time() == time(0):
+        day, clock = day - timedelta(days=1), "24:00"
+    today = now.astimezone(zone).date()
+    ahead = (day - today).days
+    if ahead == 0:
+        return t(lang, "when.today", time=clock)
+    if ahead == 1:
+        return t(lang, "when.tomorrow", time=clock)
+    return t(
+        lang,
+        "when.date",
+        weekday=t(lang, f"when.weekday.{day.weekday()}"),
+        day=day.day,
+        month=t(lang, f"when.month.{day.month}"),
+        year=f" {day.year}" if day.year != today.year else "",
+        time=clock,
+    )
+
+
+def first_answer(ticket: Ticket, lang: str, zone: ZoneInfo, *, now: datetime) -> str:
+    """The line saying when the first answer is due; empty if the ticket has no such
+    deadline."""
+    if ticket.fr_due_at is None:
+        return ""
+    return t(
+        lang, "reg.first_answer", when=Raw(due_words(lang, ticket.fr_due_at, now=now, zone=zone))
+    )
+
+
+def registered(ticket: Ticket, lang: str, zone: ZoneInfo, *, now: datetime) -> str:
+    """The client's confirmation of a new ticket: number, type, priority, when the first
+    answer is due, and a word about payment for a paid type."""
+    text = t(
+        lang,
+        "reg.created",
+        number=format_number(ticket.number),
+        type=type_label(lang, ticket.type),
+        priority=priority_label(lang, ticket.priority),
+    )
+    text += first_answer(ticket, lang, zone, now=now)
+    if TicketType(ticket.type).is_paid:
+        text += t(lang, "reg.created_paid")
+    return text
 
 
 def paginate(entries: Sequence[str], page_chars: int) -> list[str]:

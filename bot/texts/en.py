@@ -112,6 +112,29 @@ TEXTS: dict[str, str] = {
         "Type: {type}\nPriority: {priority}\n"
         "Engineers will answer here, in this chat. To add something, just send a message."
     ),
+    "reg.first_answer": "\n⏱ Expect the first answer {when}.",
+    "when.today": "today by {time}",
+    "when.tomorrow": "tomorrow by {time}",
+    "when.date": "{weekday}, {day} {month}{year}, by {time}",
+    "when.weekday.0": "on Monday",
+    "when.weekday.1": "on Tuesday",
+    "when.weekday.2": "on Wednesday",
+    "when.weekday.3": "on Thursday",
+    "when.weekday.4": "on Friday",
+    "when.weekday.5": "on Saturday",
+    "when.weekday.6": "on Sunday",
+    "when.month.1": "January",
+    "when.month.2": "February",
+    "when.month.3": "March",
+    "when.month.4": "April",
+    "when.month.5": "May",
+    "when.month.6": "June",
+    "when.month.7": "July",
+    "when.month.8": "August",
+    "when.month.9": "September",
+    "when.month.10": "October",
+    "when.month.11": "November",
+    "when.month.12": "December",
     "reg.created_paid": (
         "\n\n💳 Please note: consultations are paid. The engineer's time is counted in hours "
         "and included in the monthly act of completed work."

@@ -113,6 +113,29 @@ TEXTS: dict[str, str] = {
         "Тип: {type}\nПриоритет: {priority}\n"
         "Инженеры ответят здесь, в этом чате. Чтобы дополнить заявку, просто напишите сообщение."
     ),
+    "reg.first_answer": "\n⏱ Ожидайте первого ответа {when}.",
+    "when.today": "сегодня до {time}",
+    "when.tomorrow": "завтра до {time}",
+    "when.date": "{weekday}, {day} {month}{year}, до {time}",
+    "when.weekday.0": "в понедельник",
+    "when.weekday.1": "во вторник",
+    "when.weekday.2": "в среду",
+    "when.weekday.3": "в четверг",
+    "when.weekday.4": "в пятницу",
+    "when.weekday.5": "в субботу",
+    "when.weekday.6": "в воскресенье",
+    "when.month.1": "января",
+    "when.month.2": "февраля",
+    "when.month.3": "марта",
+    "when.month.4": "апреля",
+    "when.month.5": "мая",
+    "when.month.6": "июня",
+    "when.month.7": "июля",
+    "when.month.8": "августа",
+    "when.month.9": "сентября",
+    "when.month.10": "октября",
+    "when.month.11": "ноября",
+    "when.month.12": "декабря",
     "reg.created_paid": (
         "\n\n💳 Обратите внимание: консультации платные. Время инженера учитывается по часам "
         "и включается в ежемесячный акт выполненных работ."

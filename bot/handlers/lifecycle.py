@@ -16,7 +16,9 @@ from bot.handlers.common import answer, client_press, drop_buttons, own_ticket, 
 from bot.handlers.operator import (
     _allowed_or_explain,
     _ticket_or_explain,
+    close_thread,
     find_ticket,
+    open_thread_again,
 )
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
@@ -212,9 +214,9 @@ async def close_ticket(unit: Unit, ticket: Ticket, *, action: Action, reason: st
     await tell(
         unit, client, row, t(client.language, "client.confirmed", number=format_number(row.number))
     )
-    # Engineers see 🟢 in the title and, in one message, the confirmation with the rating.
+    # Engineers see the topic closed and, in one message, the confirmation with the rating.
     await unit.out.feedback(row.id, wait=desk.settings.feedback_wait)
-    await unit.out.refresh(row.id)
+    await close_thread(unit, row.id)
     await ask_rating(unit, row)
     return True
 
@@ -340,8 +342,8 @@ async def reopen_or_continue(
     assert fresh is not None
     fresh.active_ticket_id = row.id
     await tell(unit, client, row, t(client.language, "client.reopened_by_you", number=number))
+    await open_thread_again(unit, row.id)
     await unit.out.notice(row.id, t(desk.op_lang, "op.client_reopened", number=number))
-    await unit.out.refresh(row.id)
     if message is not None:
         await client_handlers.relay_to_ticket(unit, client, row, message, announce=False)
 
@@ -485,6 +487,6 @@ async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
         await unit.out.notice(
             ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
         )
-        await unit.out.refresh(ticket.id)
+        await close_thread(unit, ticket.id)
         await ask_rating(unit, ticket)
     return True

@@ -270,20 +270,53 @@ async def close(update: Update, context: DeskContext) -> None:
         if client is not None and client.active_ticket_id == updated.id:
             client.active_ticket_id = None
         await unit.out.react(message.chat.id, message.message_id, "👍")
-        await unit.out.refresh(updated.id)
+        await close_thread(unit, updated.id)
         await tell_client(unit, updated, "client.closed")
         from bot.handlers.lifecycle import ask_rating
 
         await ask_rating(unit, updated)
 
 
+async def close_thread(unit: Unit, ticket_id: int) -> None:
+    """The ticket was closed: its topic is closed too (the lock says so, and replaces a
+    rename to the closed colour: the group's budget is spent once); without topics the
+    header card shows the new status."""
+    await unit.out.refresh(ticket_id, title=False)
+    await unit.out.topic_state(ticket_id, closed=True)
+
+
+async def open_thread_again(unit: Unit, ticket_id: int) -> None:
+    """The ticket was reopened: its topic opens (before anything more is said in it) and
+    its title and card follow the new status."""
+    await unit.out.topic_state(ticket_id, closed=False)
+    await unit.out.refresh(ticket_id)
+
+
+#: ``/reopen 1042`` (or ``#1042``): the ticket named by its number.
+NUMBER_ARGUMENT = re.compile(r"^#?(\d{1,12})$")
+
+
 async def reopen(update: Update, context: DeskContext) -> None:
-    """/reopen: puts a closed ticket back in work and tells the client."""
+    """/reopen: puts a closed ticket back in work and tells the client. ``/reopen 1042``
+    works from General too, where engineers who are not admins can still write once the
+    ticket's topic is closed."""
     message = update.effective_message
     assert message is not None
     desk = context.desk
-    found = await find_ticket(desk, message)
+    args = context.args or []
+    named = NUMBER_ARGUMENT.match(args[0]) if len(args) == 1 else None
+    found = await find_ticket(desk, message) if named is None else None
     async with desk.unit() as unit:
+        if named is not None:
+            found = await repo.ticket_by_number(unit.session, number=int(named.group(1)))
+            if found is None or found.operator_chat_id != message.chat.id:
+                await unit.out.answer(
+                    message, t(desk.op_lang, "op.no_such_ticket", number=f"#{named.group(1)}")
+                )
+                return
+        elif found is None:
+            await unit.out.answer(message, t(desk.op_lang, "op.reopen_usage"))
+            return
         ticket = await _ticket_or_explain(unit, message, found)
         if ticket is None:
             return
@@ -296,7 +329,7 @@ async def reopen(update: Update, context: DeskContext) -> None:
         )
         await _event(unit, updated, notice, message.from_user, message)
         await unit.out.react(message.chat.id, message.message_id, "👍")
-        await unit.out.refresh(updated.id)
+        await open_thread_again(unit, updated.id)
         await tell_client(unit, updated, "client.reopened")
 
 

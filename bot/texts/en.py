@@ -532,6 +532,7 @@ TEXTS: dict[str, str] = {
     "op.preview_which": "Which ticket is this for? Start the message with its number: "
     "“#1042 text”. Tickets in that message: {numbers}.",
     "op.no_such_ticket": "There is no ticket {number}.",
+    "op.reopen_usage": "To reopen a ticket from here, give its number: /reopen 1042.",
     "op.ui_failures_title": "⚠️ These bot replies to clients may not have arrived (or Telegram "
     "refused them). They were not sent again:",
     "op.ui_failure_line": "• to client {chat}: “{excerpt}” — {reason}",

@@ -164,6 +164,12 @@ class Settings(DeskSettings):
         description="Seconds a client's rating waits for their comment before engineers see "
         "both in one message.",
     )
+    rating_comment_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description="Minutes after rating a ticket during which the client's next message is "
+        "the rating's comment (no reply needed).",
+    )
     group_preview: bool = Field(
         default=True,
         description="Show new tickets at once in one message in General while their topics "

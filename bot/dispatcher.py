@@ -619,6 +619,8 @@ class Dispatcher:
         head = claim.head
         data = dict(params)
         ticket_id = data.get("_thread")
+        if head.method in out.TOPIC_STATE and not self.desk.forum:
+            return {"skipped": "no topics"}
         if ticket_id is not None:
             data.update(await self._placement(claim, int(ticket_id)))
             data["chat_id"] = self.desk.operator_chat_id
@@ -636,6 +638,8 @@ class Dispatcher:
             low = failed.description.lower()
             if head.method.startswith("edit") and "not modified" in low:
                 return {"ids": [data.get("message_id")], "unchanged": True}
+            if head.method in out.TOPIC_STATE and "topic_not_modified" in low:
+                return {"ids": [], "unchanged": True}  # already closed (or open): done
             editing = head.method.startswith("edit") or head.method == "setMessageReaction"
             if editing and failed.failure is Failure.REFUSED:
                 if data.get("_fallback") and head.method == "editMessageText":

@@ -59,6 +59,11 @@ VIRTUAL = frozenset(
 )
 
 
+# A ticket's topic locked with the ticket and opened with it: plain Bot API calls whose
+# topic is looked up when they are sent (``_thread``).
+TOPIC_STATE = frozenset({"closeForumTopic", "reopenForumTopic"})
+
+
 def markup_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
     """An inline keyboard as the Bot API takes it."""
     return markup.to_dict() if markup is not None else None
@@ -345,6 +350,24 @@ class Out:
             purpose=purpose,
             priority=priority,
             on_unknown=OnUnknown.RESEND,
+            ticket_id=ticket_id,
+        )
+
+    async def topic_state(self, ticket_id: int, *, closed: bool) -> Outgoing | None:
+        """Closes the ticket's topic (only admins, and the bot, write in it then) or opens it
+        again; in the ticket's thread lane, so after what was said there before. Nothing
+        without topics."""
+        if not self.desk.forum:
+            return None
+        return await self._add(
+            lane=f"t:{ticket_id}",
+            chat_id=self.desk.operator_chat_id,
+            method="closeForumTopic" if closed else "reopenForumTopic",
+            params={"_thread": ticket_id},
+            purpose="topic",
+            priority=Priority.NOTICE,
+            # Done twice it changes nothing (Telegram answers TOPIC_NOT_MODIFIED).
+            on_unknown=OnUnknown.RETRY,
             ticket_id=ticket_id,
         )
 

@@ -58,6 +58,8 @@ LIMITED_ENDPOINTS = frozenset(
         "editMessageReplyMarkup",
         "createForumTopic",
         "editForumTopic",
+        "closeForumTopic",
+        "reopenForumTopic",
     }
 )
 

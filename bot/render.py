@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.texts import Raw, escape, t
 from desk.text import first_line, one_line, split_text, topic_name, truncate
-from desk.tickets import Status, format_number
+from desk.tickets import Status, TicketType, format_number
 from storage.models import Client, Outgoing, Ticket, TicketMessage
 
 MEDIA_ICONS = {
@@ -45,9 +46,10 @@ def priority_label(lang: str, code: str) -> str:
     return t(lang, f"prio.{code}")
 
 
-def status_label(lang: str, code: str) -> str:
-    """The name of a status."""
-    return t(lang, f"status.{code}")
+def status_label(lang: str, code: str, *, staff: bool) -> str:
+    """The name of a status as the client reads it ("waiting for your reply") or, with
+    `staff`, as engineers and managers do ("waiting for the client")."""
+    return t(lang, f"status_staff.{code}" if staff else f"status.{code}")
 
 
 def marker(code: str) -> str:
@@ -92,7 +94,7 @@ def header_card(
         "op.header_topic" if forum else "op.header",
         marker=marker(ticket.status),
         number=format_number(ticket.number),
-        status=status_label(lang, ticket.status),
+        status=status_label(lang, ticket.status, staff=True),
         client=client.display_name,
         username=Raw(t(lang, "op.username", username=client.username)) if client.username else "",
         client_id=client.id,
@@ -249,7 +251,7 @@ def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
         "tickets.card",
         marker=marker(ticket.status),
         number=format_number(ticket.number),
-        status=status_label(lang, ticket.status),
+        status=status_label(lang, ticket.status, staff=False),
         type=type_label(lang, ticket.type),
         priority=priority_label(lang, ticket.priority),
         created=fmt_dt(ticket.created_at, zone),
@@ -303,18 +305,30 @@ def summary(
     return text
 
 
+def plain(text_html: str) -> str:
+    """What a Telegram HTML text reads as: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text_html))
+
+
 def history_entries(
     rows: Sequence[TicketMessage], lang: str, zone: ZoneInfo, *, for_client: bool
 ) -> list[str]:
-    """One HTML entry per message: who, when, what. Clients never see internal notes."""
+    """One HTML entry per message: who, when, what.
+
+    A client's history is what was said to the client: their messages, the engineers'
+    answers, and the bot's notices about the ticket (``notice`` rows, stored as the client
+    read them). The engineers' side (notes, and the ``event`` rows of the group's own
+    notices, in its language) is for staff only.
+    """
     entries = []
     for row in rows:
-        if for_client and row.direction == "note":
+        if for_client and row.direction in ("note", "event"):
             continue
         if row.direction == "in":
             who = t(lang, "tickets.history_you") if for_client else row.author_name
-        elif row.direction == "event":
-            entries.append(f"<i>{fmt_dt(row.created_at, zone)} · {escape(row.text)}</i>")
+        elif row.direction in ("event", "notice"):
+            said = truncate(row.text, 2000)  # stored as plain text: escaped once, here
+            entries.append(f"<i>{fmt_dt(row.created_at, zone)} · {escape(said)}</i>")
             continue
         elif row.direction == "note":
             who = f"📝 {row.author_name}"
@@ -324,6 +338,57 @@ def history_entries(
         body = " ".join(p for p in (label, truncate(row.text, 2000)) if p)
         entries.append(f"<b>{escape(who)}</b> · {fmt_dt(row.created_at, zone)}\n{escape(body)}")
     return entries
+
+
+def due_words(lang: str, due: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    """When something is due, as people say it: "today by 16:58", "tomorrow by 11:00", else
+    "on Monday, 7 December, by 11:00" (with the year when it is not this year's). Days are
+    counted in `zone`; a deadline at midnight is "by 24:00" of the day that ends there."""
+    local = due.astimezone(zone)
+    day, clock = local.date(), local.strftime("%H:%M")
+    if local.time() == time(0):
+        day, clock = day - timedelta(days=1), "24:00"
+    today = now.astimezone(zone).date()
+    ahead = (day - today).days
+    if ahead == 0:
+        return t(lang, "when.today", time=clock)
+    if ahead == 1:
+        return t(lang, "when.tomorrow", time=clock)
+    return t(
+        lang,
+        "when.date",
+        weekday=t(lang, f"when.weekday.{day.weekday()}"),
+        day=day.day,
+        month=t(lang, f"when.month.{day.month}"),
+        year=f" {day.year}" if day.year != today.year else "",
+        time=clock,
+    )
+
+
+def first_answer(ticket: Ticket, lang: str, zone: ZoneInfo, *, now: datetime) -> str:
+    """The line saying when the first answer is due; empty if the ticket has no such
+    deadline."""
+    if ticket.fr_due_at is None:
+        return ""
+    return t(
+        lang, "reg.first_answer", when=Raw(due_words(lang, ticket.fr_due_at, now=now, zone=zone))
+    )
+
+
+def registered(ticket: Ticket, lang: str, zone: ZoneInfo, *, now: datetime) -> str:
+    """The client's confirmation of a new ticket: number, type, priority, when the first
+    answer is due, and a word about payment for a paid type."""
+    text = t(
+        lang,
+        "reg.created",
+        number=format_number(ticket.number),
+        type=type_label(lang, ticket.type),
+        priority=priority_label(lang, ticket.priority),
+    )
+    text += first_answer(ticket, lang, zone, now=now)
+    if TicketType(ticket.type).is_paid:
+        text += t(lang, "reg.created_paid")
+    return text
 
 
 def paginate(entries: Sequence[str], page_chars: int) -> list[str]:
@@ -411,3 +476,13 @@ def article_parts(title: str, body: str, *, limit: int = 3500) -> list[str]:
             current_len += visible + 2
     parts.append(current)
     return [p for p in parts if p.strip()]
+
+
+def subscription_reply(*, was: bool, wants: bool, answering_the_offer: bool = False) -> str:
+    """The text key to answer a client turning release news on or off with: only what is
+    true for them (someone who never subscribed is not "unsubscribed")."""
+    if wants:
+        return "news.already_subscribed" if was else "news.subscribed"
+    if was:
+        return "news.unsubscribed"
+    return "news.declined" if answering_the_offer else "news.not_subscribed"

@@ -149,6 +149,8 @@ GROUP_COUNTED_METHODS = frozenset(
         "editmessagereplymarkup",
         "createforumtopic",
         "editforumtopic",
+        "closeforumtopic",
+        "reopenforumtopic",
     }
 )
 
@@ -788,6 +790,11 @@ class EmulatorState:
             raise bad_request("message thread not found")
         return thread_id
 
+    def _writes_in_closed_topics(self, chat: Chat, sender: User) -> bool:
+        if sender.id == self.bot.id:
+            return self._bot_admin(chat, "can_manage_topics")
+        return chat.members.get(sender.id) in ("administrator", "creator")
+
     def _bot_admin(self, chat: Chat, right: str) -> bool:
         return chat.bot_status == "administrator" and bool(chat.bot_rights.get(right))
 
@@ -842,6 +849,11 @@ class EmulatorState:
             thread_id = reply_target.get("message_thread_id")
             if thread_id not in chat.topics:
                 thread_id = None
+        topic = chat.topics.get(thread_id) if thread_id is not None else None
+        if topic is not None and topic.closed and not self._writes_in_closed_topics(chat, sender):
+            # Telegram: only administrators (and a bot that is one, with can_manage_topics)
+            # write in a closed topic. A user's app refuses the same way.
+            raise bad_request("TOPIC_CLOSED")
         mid = chat.next_message_id
         chat.next_message_id += 1
         msg: JsonDict = {"message_id": mid, "from": sender.to_dict(), "chat": chat.to_dict()}

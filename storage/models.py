@@ -58,6 +58,10 @@ class Client(Base):
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ticket whose priority the client asked to raise: their next message is the reason.
     pending_raise_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The closed ticket the client just rated: their next message until `comment_until` is
+    # the rating's comment (a command or a button press ends the window).
+    comment_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    comment_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Release announcements: whether the client wants them, and whether we asked yet.
     subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subscription_asked: Mapped[bool] = mapped_column(

@@ -314,6 +314,29 @@ async def add_ticket_message(
     return row
 
 
+async def add_notice(
+    session: AsyncSession, *, ticket_id: int, client_id: int, text: str, now: datetime
+) -> TicketMessage:
+    """Stores what the bot told the client about a ticket (plain text, as they read it), for
+    the ticket's history. It is said by a message of its own; nothing to deliver here."""
+    row = TicketMessage(
+        ticket_id=ticket_id,
+        direction="notice",
+        author_id=None,
+        author_name="",
+        kind="text",
+        text=text,
+        source_chat_id=client_id,
+        source_message_id=0,
+        delivered="sent",
+        attempts=0,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
 async def mark_delivered(
     session: AsyncSession, *, row_id: int, target_chat_id: int, target_message_id: int
 ) -> None:

@@ -69,13 +69,18 @@ async def ask_subscription(unit: Unit, client: Client) -> None:
     )
 
 
-async def set_subscription(unit: Unit, client: Client, on: bool) -> None:
-    """Subscribes or unsubscribes the client and says so."""
+async def set_subscription(
+    unit: Unit, client: Client, on: bool, *, answering_the_offer: bool = False
+) -> None:
+    """Subscribes or unsubscribes the client and says so (`answering_the_offer`: the
+    client's answer to the first /start's question)."""
     row = await repo.get_client(unit.session, client_id=client.id)
     assert row is not None
+    key = render.subscription_reply(
+        was=row.subscribed, wants=on, answering_the_offer=answering_the_offer
+    )
     row.subscribed = on
     row.subscription_asked = True
-    key = "news.subscribed" if on else "news.unsubscribed"
     await unit.out.message(client.id, t(client.language, key))
 
 
@@ -104,7 +109,7 @@ async def subscription_buttons(update: Update, context: DeskContext) -> None:
     async with desk.unit() as unit:
         if choice in (cb.News.YES, cb.News.NO):
             await drop_buttons(unit.out, query)
-            await set_subscription(unit, client, choice is cb.News.YES)
+            await set_subscription(unit, client, choice is cb.News.YES, answering_the_offer=True)
         elif choice is cb.News.UNSUBSCRIBE:
             # Under an announcement: its other buttons stay, only the news stop.
             await set_subscription(unit, client, False)
@@ -279,6 +284,10 @@ async def on_private_message(update: Update, context: DeskContext) -> None:
     if client.pending_raise_ticket_id is not None and message.text:
         # The client asked to raise a ticket's priority: this message is the reason.
         if await escalation.take_raise_reason(desk, client, message.text):
+            return
+    if client.comment_ticket_id is not None:
+        # The client just rated a ticket: this message is the rating's comment.
+        if await lifecycle.take_comment(desk, client, message):
             return
     replied = await _replied_ticket(desk, client, message)
     async with desk.tx() as session:

@@ -112,7 +112,19 @@ async def touch_client(update: Update, desk: Desk) -> Client:
         )
         if not client.language_chosen:
             client.language = language
+        if client.comment_ticket_id is not None and _moves_on(update):
+            # A command or a button after a rating: the client is doing something else, so
+            # their next message is no longer the rating's comment.
+            client.comment_ticket_id = client.comment_until = None
     return client
+
+
+def _moves_on(update: Update) -> bool:
+    """A button press or a command: the client turns to something new."""
+    if update.callback_query is not None:
+        return True
+    message = update.effective_message
+    return message is not None and (message.text or "").startswith("/")
 
 
 def role_of(desk: Desk, user: User | None, chat: Chat | None) -> Role:

@@ -5,16 +5,23 @@ reopening, and the client's rating."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks as cb
 from bot import deadlines, incoming, keyboards, render
-from bot.context import DeskContext, Unit
+from bot.context import Desk, DeskContext, Unit
 from bot.handlers.common import answer, client_press, drop_buttons, origin_of, own_ticket
 from bot.service import drafts
 from bot.service.lookup import find_ticket, ticket_or_explain
-from bot.service.tickets import allowed_or_explain, ask_rating, event
+from bot.service.notices import tell
+from bot.service.tickets import (
+    allowed_or_explain,
+    ask_rating,
+    close_thread,
+    open_thread_again,
+)
 from bot.texts import t
 from desk.lifecycle import can_reopen, valid_rating, waiting_clock
 from desk.tickets import Action, Status, TransitionError, apply, format_number
@@ -85,8 +92,7 @@ async def _wait_for_client(update: Update, context: DeskContext, *, kind: str) -
                 else t(client.language, "client.question_plain", number=number)
             )
             markup = None
-        await unit.out.message(client.id, body, markup=markup, ticket_id=row.id, purpose="status")
-        await event(unit, row, body, origin)
+        await tell(unit, client, row, body, markup=markup)
         date = render.fmt_dt(clock.close_at, desk.settings.zone)
         key = "op.solve_sent" if kind == "solution" else "op.ask_sent"
         await unit.out.answer(message, t(lang, key, number=number, date=date), ticket_id=row.id)
@@ -119,7 +125,7 @@ async def client_buttons(update: Update, context: DeskContext) -> None:
                         lang,
                         "client.not_waiting",
                         number=number,
-                        status=render.status_label(lang, ticket.status),
+                        status=render.status_label(lang, ticket.status, staff=False),
                     ),
                 )
                 return
@@ -149,12 +155,7 @@ async def _reject(unit: Unit, client: Client, ticket: Ticket) -> None:
     assert fresh is not None
     fresh.active_ticket_id = row.id
     number = format_number(row.number)
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.rejected", number=number),
-        ticket_id=row.id,
-        purpose="status",
-    )
+    await tell(unit, client, row, t(client.language, "client.rejected", number=number))
     # The engineers must act on it: a notice in the thread, not only a colour.
     await unit.out.notice(row.id, t(desk.op_lang, "op.client_rejected", number=number))
     await unit.out.refresh(row.id)
@@ -187,15 +188,12 @@ async def close_ticket(unit: Unit, ticket: Ticket, *, action: Action, reason: st
     assert client is not None
     if client.active_ticket_id == row.id:
         client.active_ticket_id = None
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.confirmed", number=format_number(row.number)),
-        ticket_id=row.id,
-        purpose="status",
+    await tell(
+        unit, client, row, t(client.language, "client.confirmed", number=format_number(row.number))
     )
-    # Engineers see 🟢 in the title and, in one message, the confirmation with the rating.
+    # Engineers see the topic closed and, in one message, the confirmation with the rating.
     await unit.out.feedback(row.id, wait=desk.settings.feedback_wait)
-    await unit.out.refresh(row.id)
+    await close_thread(unit, row.id)
     await ask_rating(unit, row)
     return True
 
@@ -206,6 +204,13 @@ async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: 
     row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
     assert row is not None
     row.csat = value
+    # The client's next message, for a few minutes, is the comment the bot invites.
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    assert fresh is not None
+    fresh.comment_ticket_id = ticket.id
+    fresh.comment_until = unit.desk.clock.now() + timedelta(
+        minutes=unit.desk.settings.rating_comment_minutes
+    )
     await unit.out.message(
         client.id,
         t(client.language, "client.rated"),
@@ -217,12 +222,44 @@ async def _rate(unit: Unit, client: Client, ticket: Ticket, value: int, prompt: 
     await unit.out.feedback(ticket.id, wait=unit.desk.settings.feedback_wait)
 
 
+async def take_comment(desk: Desk, client: Client, message: Message) -> bool:
+    """The client's first message after rating a ticket: within ``RATING_COMMENT_MINUTES``
+    and not a reply to something else, it is the rating's comment (True). Any other message
+    ends the window and goes the usual way (False)."""
+    now = desk.clock.now()
+    ticket: Ticket | None = None
+    async with desk.tx() as session:
+        row = await repo.get_client(session, client_id=client.id)
+        if row is None or row.comment_ticket_id is None:
+            return False
+        if (
+            message.reply_to_message is None
+            and (message.text or message.caption or "").strip()
+            and row.comment_until is not None
+            and now <= row.comment_until
+        ):
+            ticket = await repo.get_ticket_for_client(
+                session, ticket_id=row.comment_ticket_id, client_id=client.id
+            )
+        if ticket is None:
+            row.comment_ticket_id = row.comment_until = None
+    if ticket is None:
+        return False
+    async with desk.unit() as unit:
+        await save_comment(unit, client, ticket, message)
+    return True
+
+
 async def save_comment(unit: Unit, client: Client, ticket: Ticket, message: Message) -> None:
-    """A reply to the rating message: the client's comment, shown to the engineers."""
+    """The client's comment on their rating (a reply to the rating, or their next message
+    after it), shown to the engineers."""
     text = (message.text or message.caption or "").strip()
     row = await repo.get_ticket(unit.session, ticket_id=ticket.id)
     assert row is not None
     row.csat_comment = text[:4000]
+    fresh = await repo.get_client(unit.session, client_id=client.id)
+    if fresh is not None:
+        fresh.comment_ticket_id = fresh.comment_until = None
     await unit.out.message(
         client.id, t(client.language, "client.comment_saved"), reply_to=message.message_id
     )
@@ -267,13 +304,8 @@ async def reopen_or_continue(
     fresh = await repo.get_client(unit.session, client_id=client.id)
     assert fresh is not None
     fresh.active_ticket_id = row.id
-    await unit.out.message(
-        client.id,
-        t(client.language, "client.reopened_by_you", number=number),
-        ticket_id=row.id,
-        purpose="status",
-    )
+    await tell(unit, client, row, t(client.language, "client.reopened_by_you", number=number))
+    await open_thread_again(unit, row.id)
     await unit.out.notice(row.id, t(desk.op_lang, "op.client_reopened", number=number))
-    await unit.out.refresh(row.id)
     if message is not None:
         await client_handlers.relay_to_ticket(unit, client, row, message, announce=False)

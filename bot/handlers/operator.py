@@ -7,6 +7,8 @@ handler reads its update and calls one use case (``bot/service/``).
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 
 from bot import callbacks as cb
@@ -55,9 +57,20 @@ async def close(update: Update, context: DeskContext) -> None:
     await tickets.close(context.desk, origin_of(context.desk, _message(update)))
 
 
+#: ``/reopen 1042`` (or ``#1042``): the ticket named by its number.
+NUMBER_ARGUMENT = re.compile(r"^#?(\d{1,12})$")
+
+
 async def reopen(update: Update, context: DeskContext) -> None:
-    """/reopen: puts a closed ticket back in work and tells the client."""
-    await tickets.reopen(context.desk, origin_of(context.desk, _message(update)))
+    """/reopen: puts a closed ticket back in work and tells the client; ``/reopen 1042``
+    names the ticket (from General, where a closed topic's engineers can still write)."""
+    args = context.args or []
+    named = NUMBER_ARGUMENT.match(args[0]) if len(args) == 1 else None
+    await tickets.reopen(
+        context.desk,
+        origin_of(context.desk, _message(update)),
+        number=int(named.group(1)) if named else None,
+    )
 
 
 async def ask_type(update: Update, context: DeskContext) -> None:

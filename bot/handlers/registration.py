@@ -16,9 +16,10 @@ from bot.context import DeskContext, Unit
 from bot.handlers.common import answer, drop_buttons, edit_or_send, touch_client
 from bot.service import drafts
 from bot.service.drafts import Step
+from bot.service.notices import remember_told
 from bot.texts import t
 from desk.text import first_line
-from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType, format_number
+from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType
 from storage import repo
 from storage.models import Client, Draft
 
@@ -315,15 +316,8 @@ async def _confirmed(
             session, chat_id=client.id, message_id=prompt_id, ticket_id=ticket.id
         )
     answer(desk, query)
-    text = t(
-        lang,
-        "reg.created",
-        number=format_number(ticket.number),
-        type=render.type_label(lang, kind.value),
-        priority=render.priority_label(lang, priority),
-    )
-    if kind.is_paid:
-        text += t(lang, "reg.created_paid")
+    text = render.registered(ticket, lang, desk.settings.zone, now=now)
+    await remember_told(unit, client, ticket, text)
     await edit_or_send(unit.out, query, text)
     await unit.out.open_thread(ticket.id, [r.id for r in rows])
 

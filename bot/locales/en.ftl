@@ -307,7 +307,7 @@ client-reopen_expired =
     } ago and cannot be reopened. Let's open a new one that refers to { $number }.
     Step 1 of 3. Choose the kind of request (or /cancel):
 client-rate = Please rate how we solved ticket <b>{ $number }</b>:
-client-rated = Thank you for the rating! To add a comment, reply to this message.
+client-rated = Thank you for the rating! To add a comment, write it in your next message.
 client-comment_saved = Thank you, your comment was passed to the support team.
 client-not_waiting = This question is no longer current: ticket <b>{ $number }</b> is "{ $status }".
 tickets-parent = {"\u000A"}Continues ticket { $parent }
@@ -528,3 +528,37 @@ op-me_set =
        *[other] Russian messages now avoid the gender: «Заявка в работе. Инженер: { $name }».
     }
 op-me_unknown = I did not understand “{ $word }”. Write /me female, /me male or /me neutral.
+
+## status words for the staff, when the first answer is due, news replies
+
+status_staff-new = New
+status_staff-in_progress = In progress
+status_staff-waiting = Waiting for the client
+status_staff-closed = Closed
+reg-first_answer = {"\u000A"}⏱ Expect the first answer { $when }.
+when-today = today by { $time }
+when-tomorrow = tomorrow by { $time }
+when-date = { $weekday }, { $day } { $month }{ $year }, by { $time }
+when-weekday-0 = on Monday
+when-weekday-1 = on Tuesday
+when-weekday-2 = on Wednesday
+when-weekday-3 = on Thursday
+when-weekday-4 = on Friday
+when-weekday-5 = on Saturday
+when-weekday-6 = on Sunday
+when-month-1 = January
+when-month-2 = February
+when-month-3 = March
+when-month-4 = April
+when-month-5 = May
+when-month-6 = June
+when-month-7 = July
+when-month-8 = August
+when-month-9 = September
+when-month-10 = October
+when-month-11 = November
+when-month-12 = December
+news-declined = All right, we will not send you news. To subscribe: /subscribe.
+news-not_subscribed = You are not subscribed to release news, so none will come. To subscribe: /subscribe.
+news-already_subscribed = 🔔 You already get release news. To stop: /unsubscribe.
+op-reopen_usage = To reopen a ticket from here, give its number: /reopen 1042.

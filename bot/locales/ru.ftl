@@ -341,7 +341,7 @@ client-reopen_expired =
     } назад, переоткрыть её уже нельзя. Оформим новую — она сошлётся на { $number }.
     Шаг 1 из 3. Выберите тип обращения (или /cancel):
 client-rate = Оцените, пожалуйста, как мы решили заявку <b>{ $number }</b>:
-client-rated = Спасибо за оценку! Если хотите добавить комментарий, ответьте на это сообщение.
+client-rated = Спасибо за оценку! Если хотите добавить комментарий, напишите его следующим сообщением.
 client-comment_saved = Спасибо, комментарий передан команде поддержки.
 client-not_waiting = Этот вопрос уже не актуален: заявка <b>{ $number }</b> в статусе «{ $status }».
 tickets-parent = {"\u000A"}Продолжение заявки { $parent }
@@ -577,3 +577,37 @@ op-me_set =
        *[other] Теперь без рода: «Заявка в работе. Инженер: { $name }».
     }
 op-me_unknown = Не понял «{ $word }». Напишите /me женский, /me мужской или /me нейтрально.
+
+## status words for the staff, when the first answer is due, news replies
+
+status_staff-new = Новая
+status_staff-in_progress = В работе
+status_staff-waiting = Ждёт ответа клиента
+status_staff-closed = Закрыта
+reg-first_answer = {"\u000A"}⏱ Ожидайте первого ответа { $when }.
+when-today = сегодня до { $time }
+when-tomorrow = завтра до { $time }
+when-date = { $weekday }, { $day } { $month }{ $year }, до { $time }
+when-weekday-0 = в понедельник
+when-weekday-1 = во вторник
+when-weekday-2 = в среду
+when-weekday-3 = в четверг
+when-weekday-4 = в пятницу
+when-weekday-5 = в субботу
+when-weekday-6 = в воскресенье
+when-month-1 = января
+when-month-2 = февраля
+when-month-3 = марта
+when-month-4 = апреля
+when-month-5 = мая
+when-month-6 = июня
+when-month-7 = июля
+when-month-8 = августа
+when-month-9 = сентября
+when-month-10 = октября
+when-month-11 = ноября
+when-month-12 = декабря
+news-declined = Хорошо, новости присылать не будем. Подписаться можно командой /subscribe.
+news-not_subscribed = Вы не подписаны на новости о релизах, присылать их не будем. Подписаться — /subscribe.
+news-already_subscribed = 🔔 Вы уже получаете новости о релизах. Отписаться — /unsubscribe.
+op-reopen_usage = Чтобы переоткрыть заявку отсюда, укажите её номер: /reopen 1042.

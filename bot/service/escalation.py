@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks as cb
 from bot import deadlines, render
 from bot.context import Desk, Unit
+from bot.service.notices import tell
 from bot.service.origin import Origin
 from bot.service.people import engineer_gender
 from bot.texts import t
@@ -49,7 +50,7 @@ async def tell_manager(unit: Unit, ticket: Ticket, key: str, due: datetime | Non
         key,
         number=format_number(ticket.number),
         client=render.client_title(client),
-        status=render.status_label(lang, ticket.status),
+        status=render.status_label(lang, ticket.status, staff=True),
         date=render.fmt_dt(due, desk.settings.zone),
         link=topic_link(desk, ticket),
     )
@@ -96,7 +97,7 @@ async def _no_answer(unit: Unit, client: Client, ticket: Ticket) -> None:
     desk = unit.desk
     lang = client.language
     number = format_number(ticket.number)
-    status = render.status_label(lang, ticket.status)
+    status = render.status_label(lang, ticket.status, staff=False)
     now = desk.clock.now()
     if ticket.status == Status.WAITING:
         await unit.out.message(client.id, t(lang, "client.late_paused", number=number))
@@ -171,8 +172,10 @@ async def take_raise_reason(desk: Desk, client: Client, text: str) -> bool:
             markup=markup,
             priority=SendPriority.CONTENT,
         )
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 lang,
                 "client.raise_sent",
@@ -180,7 +183,6 @@ async def take_raise_reason(desk: Desk, client: Client, text: str) -> bool:
                 current=render.priority_label(lang, ticket.priority),
                 wanted=render.priority_label(lang, wanted),
             ),
-            ticket_id=ticket.id,
         )
     return True
 
@@ -227,8 +229,10 @@ async def decide_raise(desk: Desk, origin: Origin, *, request_id: int, accept: b
         assert client is not None
         lang = client.language
         key = "client.raise_accepted" if accept else "client.raise_declined"
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 lang,
                 key,
@@ -236,8 +240,6 @@ async def decide_raise(desk: Desk, origin: Origin, *, request_id: int, accept: b
                 wanted=render.priority_label(lang, request.to_priority),
                 current=render.priority_label(lang, request.from_priority),
             ),
-            ticket_id=ticket.id,
-            purpose="status",
         )
         if accept:
             await unit.out.refresh(ticket.id)

@@ -13,7 +13,8 @@ from datetime import datetime
 from bot import keyboards, render
 from bot.context import Desk
 from bot.service.escalation import tell_manager
-from bot.service.tickets import ask_rating
+from bot.service.notices import tell
+from bot.service.tickets import ask_rating, close_thread
 from bot.texts import t
 from desk.tickets import Status, format_number
 from storage import claims, repo
@@ -64,12 +65,12 @@ async def _remind(desk: Desk, ticket_id: int, now: datetime) -> bool:
             if ticket.waiting_kind == "solution"
             else None
         )
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(client.language, "client.reminder", number=format_number(ticket.number), date=date),
-            ticket_id=ticket.id,
             markup=markup,
-            purpose="status",
         )
     return True
 
@@ -85,8 +86,10 @@ async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
             client.active_ticket_id = None
         number = format_number(ticket.number)
         days = desk.settings.autoclose_business_days
-        await unit.out.message(
-            client.id,
+        await tell(
+            unit,
+            client,
+            ticket,
             t(
                 client.language,
                 "client.autoclosed",
@@ -94,14 +97,12 @@ async def _auto_close(desk: Desk, ticket_id: int, now: datetime) -> bool:
                 days=days,
                 reopen=desk.settings.reopen_days,
             ),
-            ticket_id=ticket.id,
             markup=keyboards.reopen_ticket(client.language, ticket.id),
-            purpose="status",
         )
         await unit.out.notice(
             ticket.id, t(desk.op_lang, "op.autoclosed", number=number, days=days)
         )
-        await unit.out.refresh(ticket.id)
+        await close_thread(unit, ticket.id)
         await ask_rating(unit, ticket)
     return True
 

@@ -7,12 +7,12 @@ assignee are in its topic title); a message goes out only where the engineer nee
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from bot import deadlines, keyboards, render
 from bot.context import Desk, Unit
 from bot.service.lookup import find_ticket, ticket_or_explain
+from bot.service.notices import tell
 from bot.service.origin import Origin
 from bot.service.people import engineer_gender
 from bot.texts import t
@@ -33,7 +33,8 @@ from storage.models import Ticket
 
 
 async def event(unit: Unit, ticket: Ticket, text: str, origin: Origin) -> None:
-    """Stores a status change in the ticket's history."""
+    """Stores a status change, as the group was told it, in the ticket's history for staff
+    (clients' histories hold what they were told: :func:`tell_client`)."""
     await repo.add_ticket_message(
         unit.session,
         ticket_id=ticket.id,
@@ -41,7 +42,7 @@ async def event(unit: Unit, ticket: Ticket, text: str, origin: Origin) -> None:
         author_id=origin.user_id,
         author_name=origin.name,
         kind="text",
-        text=re.sub(r"<[^>]+>", "", text),
+        text=render.plain(text),
         file_id=None,
         media_group_id=None,
         source_chat_id=origin.chat_id,
@@ -52,11 +53,12 @@ async def event(unit: Unit, ticket: Ticket, text: str, origin: Origin) -> None:
 
 
 async def tell_client(unit: Unit, ticket: Ticket, key: str, **values: object) -> None:
-    """A status message to the ticket's client, in their language, linked to the ticket."""
+    """A status message to the ticket's client, in their language, linked to the ticket and
+    kept in its history."""
     client = await repo.get_client(unit.session, client_id=ticket.client_id)
     assert client is not None
     text = t(client.language, key, number=format_number(ticket.number), **values)
-    await unit.out.message(client.id, text, ticket_id=ticket.id, purpose="status")
+    await tell(unit, client, ticket, text)
 
 
 async def ask_rating(unit: Unit, ticket: Ticket) -> None:
@@ -87,7 +89,7 @@ async def allowed_or_explain(
                 lang,
                 "op.not_allowed",
                 number=format_number(ticket.number),
-                status=render.status_label(lang, ticket.status),
+                status=render.status_label(lang, ticket.status, staff=True),
             ),
             ticket_id=ticket.id,
         )
@@ -189,15 +191,42 @@ async def close(desk: Desk, origin: Origin) -> None:
         if client is not None and client.active_ticket_id == updated.id:
             client.active_ticket_id = None
         await unit.out.react(origin.chat_id, origin.message_id, "👍")
-        await unit.out.refresh(updated.id)
+        await close_thread(unit, updated.id)
         await tell_client(unit, updated, "client.closed")
         await ask_rating(unit, updated)
 
 
-async def reopen(desk: Desk, origin: Origin) -> None:
-    """/reopen: puts a closed ticket back in work and tells the client."""
-    found = await find_ticket(desk, origin)
+async def close_thread(unit: Unit, ticket_id: int) -> None:
+    """The ticket was closed: its topic is closed too (the lock says so, and replaces a
+    rename to the closed colour: the group's budget is spent once); without topics the
+    header card shows the new status."""
+    await unit.out.refresh(ticket_id, title=False)
+    await unit.out.topic_state(ticket_id, closed=True)
+
+
+async def open_thread_again(unit: Unit, ticket_id: int) -> None:
+    """The ticket was reopened: its topic opens (before anything more is said in it) and
+    its title and card follow the new status."""
+    await unit.out.topic_state(ticket_id, closed=False)
+    await unit.out.refresh(ticket_id)
+
+
+async def reopen(desk: Desk, origin: Origin, *, number: int | None = None) -> None:
+    """/reopen: puts a closed ticket back in work and tells the client. ``/reopen 1042``
+    (`number`) works from General too, where engineers who are not admins can still write
+    once the ticket's topic is closed."""
+    found = await find_ticket(desk, origin) if number is None else None
     async with desk.unit() as unit:
+        if number is not None:
+            found = await repo.ticket_by_number(unit.session, number=number)
+            if found is None or found.operator_chat_id != origin.chat_id:
+                await unit.out.answer_to(
+                    origin, t(desk.op_lang, "op.no_such_ticket", number=f"#{number}")
+                )
+                return
+        elif found is None:
+            await unit.out.answer_to(origin, t(desk.op_lang, "op.reopen_usage"))
+            return
         ticket = await ticket_or_explain(unit, origin, found)
         if ticket is None:
             return
@@ -213,7 +242,7 @@ async def reopen(desk: Desk, origin: Origin) -> None:
         )
         await event(unit, updated, notice, origin)
         await unit.out.react(origin.chat_id, origin.message_id, "👍")
-        await unit.out.refresh(updated.id)
+        await open_thread_again(unit, updated.id)
         await tell_client(unit, updated, "client.reopened")
 
 

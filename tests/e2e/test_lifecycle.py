@@ -31,6 +31,10 @@ def title(desk: Desk, number: int) -> str:
     return str(desk.emu.topics(desk.group)[desk.topic(number)]["name"])
 
 
+def topic_closed(desk: Desk, number: int) -> bool:
+    return bool(desk.emu.topics(desk.group)[desk.topic(number)]["closed"])
+
+
 async def test_solution_confirmed_then_rated_with_a_comment(cdesk: ClockDesk) -> None:
     desk = cdesk
     client = desk.client()
@@ -47,7 +51,7 @@ async def test_solution_confirmed_then_rated_with_a_comment(cdesk: ClockDesk) ->
     await desk.press(client, proposal, "👍 Да, решён")
     await desk.bot_says(client, "Спасибо! Заявка", after=proposal["message_id"])
     await desk.bot_says(desk.group, "подтвердил решение", thread_id=desk.topic(number))
-    await desk.emu.wait_for(lambda: title(desk, number).startswith("🟢"))
+    await desk.emu.wait_for(lambda: topic_closed(desk, number))
     rate = await desk.bot_says(client, "Оцените", after=proposal["message_id"])
     assert buttons(rate) == ["⭐", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐"]
     await desk.press(client, rate, "⭐⭐⭐⭐")
@@ -94,7 +98,7 @@ async def test_silence_reminder_autoclose_and_reopen(cdesk: ClockDesk) -> None:
     closed = await desk.bot_says(client, "закрыта автоматически", after=reminder["message_id"])
     assert "не было 5 рабочих дней" in text_of(closed)
     await desk.bot_says(desk.group, "закрыта автоматически", thread_id=desk.topic(number))
-    await desk.emu.wait_for(lambda: title(desk, number).startswith("🟢"))
+    await desk.emu.wait_for(lambda: topic_closed(desk, number))
     assert [text_of(m) for m in desk.emu.messages(client)].count(text_of(reminder)) == 1
 
     await desk.press(client, closed, "🔄 Переоткрыть")

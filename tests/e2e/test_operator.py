@@ -63,10 +63,14 @@ async def test_close_and_reopen(desk: Desk) -> None:
     mark = desk.last_id(client)
     desk.engineer_command(engineer, number, "/close")
     await desk.bot_says(client, "закрыта", after=mark)
-    await desk.emu.wait_for(lambda: title(desk, number).startswith(f"🟢 #{number}"))
+    # The topic is closed: its lock says so (its title keeps the colour it had).
+    await desk.emu.wait_for(lambda: desk.emu.topics(desk.group)[desk.topic(number)]["closed"])
+    assert title(desk, number).startswith(f"🔵 #{number}")
 
-    # Closing twice is refused with the reason.
-    desk.engineer_command(engineer, number, "/close")
+    # Closing twice is refused with the reason (an admin still writes in a closed topic).
+    admin = desk.emu.add_user(first_name="Админ", username=None, language_code="ru")
+    desk.emu.add_member(desk.group, admin, "administrator")
+    desk.engineer_command(admin, number, "/close")
     await desk.bot_says(desk.group, "Нельзя", thread_id=desk.topic(number))
 
     # A client's new message no longer lands in the closed ticket: a new one starts.
@@ -76,9 +80,10 @@ async def test_close_and_reopen(desk: Desk) -> None:
     desk.emu.send_command(client, client, "/cancel")
 
     mark = desk.last_id(client)
-    desk.engineer_command(engineer, number, "/reopen")
+    desk.engineer_command(admin, number, "/reopen")
     await desk.bot_says(client, "снова открыта", after=mark)
     await desk.emu.wait_for(lambda: title(desk, number).startswith(f"🟡 #{number}"))
+    assert not desk.emu.topics(desk.group)[desk.topic(number)]["closed"]
 
 
 async def test_info_shows_the_card(desk: Desk) -> None:

@@ -58,3 +58,37 @@ async def test_a_client_who_blocked_the_bot_is_unsubscribed(desk: Desk, database
     desk.engineer_says(desk.engineers[0], number, "Проверьте, пожалуйста")
     await desk.bot_says(desk.group, "заблокировал бота", thread_id=desk.topic(number))
     assert not await subscribed(database_url, client)
+
+
+async def test_declining_at_the_first_start_is_not_called_unsubscribing(
+    desk: Desk, database_url: str
+) -> None:
+    client = desk.client()
+    desk.emu.send_command(client, client, "/start")
+    ask = await desk.bot_says(client, "новости о выходе новых версий")
+    await desk.press(client, ask, "Нет, спасибо")
+    said = await desk.bot_says(client, "новости присылать не будем", after=ask["message_id"])
+    assert "/subscribe" in text_of(said)
+    assert "отписаны" not in text_of(said)
+    assert not await subscribed(database_url, client)
+
+    # /unsubscribe without a subscription says so, too.
+    desk.emu.send_command(client, client, "/unsubscribe")
+    said = await desk.bot_says(client, "не подписаны", after=said["message_id"])
+    assert "отписаны" not in text_of(said)
+
+
+async def test_subscribing_twice_and_then_unsubscribing(desk: Desk, database_url: str) -> None:
+    client = desk.client(language_code="en")
+    desk.emu.send_command(client, client, "/start")
+    ask = await desk.bot_says(client, "news about new versions")
+    await desk.press(client, ask, "No, thanks")
+    said = await desk.bot_says(client, "will not send you news", after=ask["message_id"])
+    assert "no longer" not in text_of(said)
+    desk.emu.send_command(client, client, "/subscribe")
+    said = await desk.bot_says(client, "you will get release news", after=said["message_id"])
+    desk.emu.send_command(client, client, "/subscribe")
+    said = await desk.bot_says(client, "already get release news", after=said["message_id"])
+    desk.emu.send_command(client, client, "/unsubscribe")
+    await desk.bot_says(client, "no longer get release news", after=said["message_id"])
+    assert not await subscribed(database_url, client)

@@ -21,7 +21,15 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from emulator import BotApiEmulator, buttons, parse_html, parse_markdown_v2, text_of, utf16_len
+from emulator import (
+    ApiError,
+    BotApiEmulator,
+    buttons,
+    parse_html,
+    parse_markdown_v2,
+    text_of,
+    utf16_len,
+)
 from emulator.html_entities import EntityParseError
 from emulator.params import normalize_params
 
@@ -331,6 +339,47 @@ async def test_forum_topics(emu: BotApiEmulator, bot: telegram.Bot) -> None:
     assert chat.is_forum and chat.type == "supergroup"
     admins = await bot.get_chat_administrators(g)
     assert [a.user.id for a in admins] == [emu.bot_id]
+
+
+async def test_a_closed_topic_takes_messages_from_admins_only(
+    emu: BotApiEmulator, bot: telegram.Bot
+) -> None:
+    g = forum(emu)
+    tid = (await bot.create_forum_topic(g, "Ticket #2")).message_thread_id
+    card = await bot.send_message(g, "card", message_thread_id=tid)
+    member = emu.add_user(first_name="Eng", username="eng")
+    emu.add_member(g, member)
+    admin = emu.add_user(first_name="Lead", username="lead")
+    emu.add_member(g, admin, "administrator")
+    assert await bot.close_forum_topic(g, tid)
+    assert emu.topics(g)[tid]["closed"] is True
+    with pytest.raises(BadRequest, match=r"(?i)Topic_not_modified"):
+        await bot.close_forum_topic(g, tid)
+    before = len(emu.messages(g))
+    # Like Telegram: a member cannot write in a closed topic, not even by replying to one
+    # of its messages from elsewhere; nothing reaches the chat or the bot.
+    with pytest.raises(ApiError, match="TOPIC_CLOSED"):
+        emu.send_text(g, member, "/reopen", thread_id=tid)
+    with pytest.raises(ApiError, match="TOPIC_CLOSED"):
+        emu.send_text(g, member, "/reopen", reply_to=card.message_id)
+    assert len(emu.messages(g)) == before
+    # Admins, and the bot as one, still can; the General topic stays open to everyone.
+    emu.send_text(g, admin, "still here", thread_id=tid)
+    await bot.send_message(g, "bot can still post", message_thread_id=tid)
+    emu.send_text(g, member, "/reopen 2")
+    assert await bot.reopen_forum_topic(g, tid)
+    emu.send_text(g, member, "open again", thread_id=tid)
+    # A bot that is no longer an admin cannot write in a closed topic either.
+    assert await bot.close_forum_topic(g, tid)
+    emu.set_bot_status(g, "member")
+    with pytest.raises(BadRequest, match=r"(?i)Topic_closed"):
+        await bot.send_message(g, "x", message_thread_id=tid)
+    # The methods count against the group's budget like any send.
+    emu.set_bot_status(g, "administrator")
+    emu.enforce_limits(per_group_per_minute=1)
+    assert await bot.reopen_forum_topic(g, tid)
+    with pytest.raises(RetryAfter):
+        await bot.close_forum_topic(g, tid)
 
 
 # --------------------------------------------------------------------------- copy / media

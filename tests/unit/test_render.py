@@ -97,3 +97,72 @@ def test_callback_data_fits_64_bytes() -> None:
         for row in markup.inline_keyboard:
             for button in row:
                 assert len((button.callback_data or "").encode()) <= 64  # type: ignore[arg-type]
+
+
+def test_every_status_has_a_client_form_and_a_staff_form_in_both_languages() -> None:
+    from bot.texts import keys, t
+    from desk.tickets import Status
+
+    for lang in ("ru", "en"):
+        for status in Status:
+            client = render.status_label(lang, status.value, staff=False)
+            staff = render.status_label(lang, status.value, staff=True)
+            assert {f"status.{status.value}", f"status_staff.{status.value}"} <= keys(lang)
+            assert client == t(lang, f"status.{status.value}")
+            assert staff == t(lang, f"status_staff.{status.value}")
+    assert render.status_label("ru", "waiting", staff=True) == "Ждёт ответа клиента"
+    assert render.status_label("en", "waiting", staff=True) == "Waiting for the client"
+    assert render.status_label("ru", "waiting", staff=False) == "Ждёт вашего ответа"
+
+
+def test_the_engineers_card_uses_the_staff_form_and_the_clients_card_the_client_form() -> None:
+    ticket = make_ticket(status="waiting")
+    for lang, staff, client in (
+        ("ru", "Ждёт ответа клиента", "Ждёт вашего ответа"),
+        ("en", "Waiting for the client", "Waiting for your reply"),
+    ):
+        card, _ = parse_html(render.header_card(ticket, make_client(), lang, MSK, forum=False))
+        assert staff in card and client not in card
+        mine, _ = parse_html(render.ticket_card(ticket, lang, MSK))
+        assert client in mine and staff not in mine
+
+
+def test_history_shows_what_the_client_was_told_once_and_no_staff_events() -> None:
+    rows = [
+        TicketMessage(
+            direction="notice",
+            author_name="",
+            kind="text",
+            text="💡 #1042 · инженер предлагает решение:\n\nНастройки > Сеть & <служба>",
+            created_at=NOW,
+        ),
+        TicketMessage(
+            direction="event",
+            author_name="Оля",
+            kind="text",
+            text="🟡 Оля взял(а) заявку #1042 в работу.",
+            created_at=NOW,
+        ),
+    ]
+    entries = render.history_entries(rows, "ru", MSK, for_client=True)
+    assert len(entries) == 1
+    plain, _ = parse_html(entries[0])
+    assert "💡 #1042 · инженер предлагает решение" in plain
+    assert "Настройки > Сеть & <служба>" in plain
+    staff = render.history_entries(rows, "ru", MSK, for_client=False)
+    assert any("взял(а)" in parse_html(e)[0] for e in staff)
+
+
+def test_what_a_client_hears_about_release_news_is_true_for_them() -> None:
+    from bot.render import subscription_reply
+
+    assert subscription_reply(was=False, wants=True) == "news.subscribed"
+    assert subscription_reply(was=True, wants=True) == "news.already_subscribed"
+    assert subscription_reply(was=True, wants=False) == "news.unsubscribed"
+    assert subscription_reply(was=False, wants=False) == "news.not_subscribed"
+    assert subscription_reply(was=False, wants=False, answering_the_offer=True) == (
+        "news.declined"
+    )
+    assert subscription_reply(was=True, wants=False, answering_the_offer=True) == (
+        "news.unsubscribed"
+    )

@@ -1,7 +1,7 @@
 """engineers: what an engineer told the desk about themselves
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 19:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.types
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

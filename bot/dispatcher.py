@@ -73,8 +73,8 @@ from desk.delivery import (
     slot_times,
 )
 from desk.text import CAPTION_LIMIT, MESSAGE_LIMIT, truncate, utf16_len
+from storage import announcements, repo
 from storage import outbox as records
-from storage import repo
 from storage.models import Client, Instance, Outgoing, Ticket, TicketMessage, TicketPreview
 
 if TYPE_CHECKING:
@@ -1427,7 +1427,13 @@ class Dispatcher:
                 announcement = await session.get(Announcement, value)
                 if announcement is not None:
                     if name == "announce_prompt":
-                        announcement.prompt_message_id = ids[0]
+                        # Only the newest question is current: an admin may have answered
+                        # this one (and the bot asked the next) before this send settled.
+                        newest = await announcements.last_record(
+                            session, lane=record.lane, purpose=record.purpose
+                        )
+                        if newest is None or newest.id == record.id:
+                            announcement.prompt_message_id = ids[0]
                     else:
                         announcement.progress_message_id = ids[0]
             else:

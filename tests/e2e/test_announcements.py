@@ -3,6 +3,7 @@ gets it exactly once, with "Request this version" and "Unsubscribe" under it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -597,3 +598,45 @@ async def test_a_broadcast_over_before_its_progress_message_is_out_sums_up_alone
     errors = [e.error_code for _, _, e in news.emu.state.errors]
     assert set(errors) <= {429}  # the progress message held back, if it was tried at all
     assert not any("отправляю" in text_of(m) for m in news.bot_in_group(control["message_id"]))
+
+
+async def test_an_answer_faster_than_the_bots_own_bookkeeping_is_not_refused(
+    news: NewsDesk,
+) -> None:
+    # Telegram shows a question before the bot has recorded that it was sent: the admin
+    # answers it at once, and the bot's late record of it must not make the next question's
+    # buttons look old.
+    await news.subscriber("Иван")
+    desk, emu = news.desk, news.emu
+
+    def asks(words: str) -> Any:
+        return lambda params: words in str(params.get("text", ""))
+
+    mark = desk.last_id(news.group)
+    emu.send_command(news.group, news.admin, "/announce")
+    await desk.bot_says(news.group, "Пришлите сообщение для клиентов", after=mark)
+    audience_sent = emu.hold("sendMessage", when=asks("Кому отправить?"))
+    bold_text(news)()
+    await audience_sent.wait_arrived(10)
+    audience = await desk.bot_says(news.group, "Кому отправить?", after=mark)
+    version_sent = emu.hold("sendMessage", when=asks("Номер версии?"))
+    label = next(b for b in buttons(audience) if b.startswith("👥"))
+    await desk.press_as(news.group, news.admin, audience, label)
+    # The next question waits behind the first one's answer; now the first one settles.
+    await asyncio.sleep(0.5)
+    audience_sent.release()
+    await version_sent.wait_arrived(10)
+    version = await desk.bot_says(news.group, "Номер версии?", after=audience["message_id"])
+    answered = len(emu.calls_of("answerCallbackQuery"))
+    await desk.press_as(news.group, news.admin, version, "Без версии")
+    # The press is handled (its spinner answered) while the question's send is unsettled.
+    await emu.wait_for(lambda: len(emu.calls_of("answerCallbackQuery")) > answered)
+    version_sent.release()
+    control = await desk.bot_says(
+        news.group, "Так рассылку увидят клиенты", after=version["message_id"]
+    )
+    assert "Получателей: 1" in text_of(control)
+    refused = [
+        c for c in emu.calls_of("answerCallbackQuery") if "не действует" in str(c.get("text"))
+    ]
+    assert refused == []

@@ -117,6 +117,7 @@ class Bench:
         self.probe_sends: list[tuple[float, int]] = []  # (when, bot messages in the answer)
         self.probe_errors = 0
         self.kills = 0
+        self.calls_seen: int = 0
 
     def env(self) -> dict[str, str]:
         return {
@@ -199,13 +200,14 @@ class Bench:
             sent_at = time.monotonic()
             self.emu.send_text(user, user, question)
             try:
-                await self.emu.wait_for(
-                    lambda c=chat, b=before: any(
+
+                def answered(c: Any = chat, b: int = before) -> bool:
+                    return any(
                         mid > b and m.get("from", {}).get("id") == self.emu.bot_id
                         for mid, m in c.messages.items()
-                    ),
-                    timeout=15,
-                )
+                    )
+
+                await self.emu.wait_for(answered, timeout=15)
                 self.latencies.append(time.monotonic() - sent_at)
                 await asyncio.sleep(0.3)  # the rest of the answer, if it has several parts
                 self.probe_sends.append(

@@ -17,6 +17,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,12 +31,16 @@ from kb.smalltalk import classify  # noqa: E402
 CHATTER_KINDS = {"greeting", "thanks", "chitchat", "offtopic"}
 
 
-def load_set(name: str) -> list[dict]:
+def load_set(name: str) -> list[dict[str, Any]]:
     path = ROOT / "bench" / "data" / f"kb_questions_{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def evaluate(matcher: Matcher, questions: list[dict], ranked_cache: dict | None = None) -> dict:
+def evaluate(
+    matcher: Matcher,
+    questions: list[dict[str, Any]],
+    ranked_cache: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Scores the matcher as the bot shows results: top 3 above the threshold."""
     per_kind: dict[str, list[float]] = defaultdict(list)
     hit1 = hit3 = answerable = 0
@@ -96,7 +101,9 @@ def tune(articles, embedder, cache, questions) -> MatcherConfig:  # type: ignore
     return MatcherConfig(unknown_weight=best[1], semantic_weight=best[2], threshold=best[3])
 
 
-def _fast_eval(ranked: dict, questions: list[dict], threshold: float) -> dict:
+def _fast_eval(
+    ranked: dict[str, Any], questions: list[dict[str, Any]], threshold: float
+) -> dict[str, Any]:
     h1 = h3 = n = ch = cht = un = unt = 0
     for item in questions:
         if classify(item["q"]) is not None:

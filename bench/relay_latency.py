@@ -65,11 +65,11 @@ async def run(count: int) -> dict[str, object]:
                 text = f"client message {n}"
                 started = time.perf_counter()
                 emu.send_text(client, client, text)
-                await emu.wait_for(
-                    lambda t=text: any(
-                        text_of(m) == t for m in emu.messages(desk.group, thread_id=thread)
-                    )
-                )
+
+                def in_topic(t: str = text) -> bool:
+                    return any(text_of(m) == t for m in emu.messages(desk.group, thread_id=thread))
+
+                await emu.wait_for(in_topic)
                 timings["client_to_topic"].append(time.perf_counter() - started)
 
                 text = f"engineer answer {n}"

@@ -98,7 +98,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
         )
         .concurrent_updates(PerChatUpdateProcessor(64))
         .build()
-    )  # type: ignore[assignment]
+    )
     engine = create_engine(settings.database_url)
     app.bot_data.configure(
         settings=settings,
@@ -111,20 +111,20 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Desk
     assert app.job_queue is not None
     app.job_queue.run_repeating(_housekeeping, interval=3600, first=60, name="housekeeping")
     app.job_queue.run_repeating(
-        _sweep,  # type: ignore[arg-type]
+        _sweep,
         interval=settings.sweep_interval,
         first=settings.sweep_interval,
         name="lifecycle-sweep",
     )
     digest_at = time.fromisoformat(settings.digest_time).replace(tzinfo=settings.zone)
-    app.job_queue.run_daily(_digest, digest_at, name="digest")  # type: ignore[arg-type]
+    app.job_queue.run_daily(_digest, digest_at, name="digest")
     app.job_queue.run_repeating(
-        _watch_kb,  # type: ignore[arg-type]
+        _watch_kb,
         interval=settings.kb_reload_interval,
         first=settings.kb_reload_interval,
         name="kb-watch",
     )
-    app.add_error_handler(_on_error)  # type: ignore[arg-type]
+    app.add_error_handler(_on_error)
     return app
 
 

@@ -8,11 +8,15 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+if TYPE_CHECKING:
+    from bot.config import DeskSettings, Settings
 
-def _settings():  # type: ignore[no-untyped-def]
+
+def _settings() -> Settings:
     from bot.config import Settings, describe_errors
 
     try:
@@ -87,7 +91,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _desk_settings():  # type: ignore[no-untyped-def]
+def _desk_settings() -> DeskSettings:
     from bot.config import DeskSettings, describe_errors
 
     try:

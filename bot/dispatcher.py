@@ -576,7 +576,7 @@ class Dispatcher:
         flags = {"outbox": True, "started": False}
         payload = {k: v for k, v in data.items() if not k.startswith("_") and v is not None}
         # PTB's own way to hand rate_limit_args to the limiter through api_kwargs.
-        kwargs = ExtBot._merge_api_rl_kwargs(payload, flags)  # type: ignore[arg-type]
+        kwargs = ExtBot._merge_api_rl_kwargs(payload, flags)
         try:
             result = await self.bot.do_api_request(method, api_kwargs=kwargs)
         except TelegramError as exc:

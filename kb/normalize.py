@@ -108,9 +108,9 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The Snowball stem of a word in its own script."""
     if _CYRILLIC.search(word):
-        return _RU.stemWord(word)
+        return str(_RU.stemWord(word))
     if word.isascii() and word.isalpha():
-        return _EN.stemWord(word)
+        return str(_EN.stemWord(word))
     return word
 
 

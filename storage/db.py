@@ -175,7 +175,7 @@ async def check_schema(engine: AsyncEngine) -> None:
     from alembic.script import ScriptDirectory
 
     def current(sync_conn: Any) -> str | None:
-        return MigrationContext.configure(sync_conn).get_current_revision()  # type: ignore[no-any-return]
+        return MigrationContext.configure(sync_conn).get_current_revision()
 
     await ping(engine)
     try:

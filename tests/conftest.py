@@ -129,4 +129,4 @@ def make_settings(
         "data_dir": tempfile.mkdtemp(prefix="desk-data-"),
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]

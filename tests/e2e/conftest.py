@@ -145,6 +145,13 @@ class Desk:
                 return thread_id
         return None
 
+    def topic_info(self, number: int) -> dict[str, Any]:
+        """A ticket's topic as the group shows it (its name, whether it is closed)."""
+        for info in self.emu.topics(self.group).values():
+            if f"#{number} " in info["name"]:
+                return dict(info)
+        raise AssertionError(f"no topic for ticket #{number}")
+
     def find_header(self, number: int) -> dict[str, Any] | None:
         """The ticket's header card in the group (the first one), if posted."""
         for msg in self.emu.messages(self.group, from_bot=True):

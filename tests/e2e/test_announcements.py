@@ -87,13 +87,14 @@ class NewsDesk:
         else:
             await desk.press_as(self.group, self.admin, ask, "🏢 Выбрать организации")
             for name in orgs:
-                await self.emu.wait_for(
-                    lambda n=name: any(
-                        n in b and b.startswith("▫️")
-                        for b in buttons(self.emu.get_message(self.group, ask["message_id"]))
-                    )
-                )
+
+                def unticked(n: str = name) -> bool:
+                    shown = buttons(self.emu.get_message(self.group, ask["message_id"]))
+                    return any(n in b and b.startswith("▫️") for b in shown)
+
+                await self.emu.wait_for(unticked)
                 current = self.emu.get_message(self.group, ask["message_id"])
+                assert current is not None
                 label = next(b for b in buttons(current) if name in b)
                 await desk.press_as(self.group, self.admin, current, label)
             await self.emu.wait_for(
@@ -103,6 +104,7 @@ class NewsDesk:
                 )
             )
             current = self.emu.get_message(self.group, ask["message_id"])
+            assert current is not None
             await desk.press_as(self.group, self.admin, current, f"Готово, выбрано: {len(orgs)}")
         ask = await desk.bot_says(self.group, "Номер версии?", after=ask["message_id"])
         if version is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ MSK = ZoneInfo("Europe/Moscow")
 FRIDAY = datetime(2025, 3, 14, 15, 0, tzinfo=MSK)
 
 
-def topic(desk: Desk, number: int) -> dict:
+def topic(desk: Desk, number: int) -> dict[str, Any]:
     thread = desk.topic(number)
     assert thread is not None
     return desk.emu.topics(desk.group)[thread]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,14 +38,15 @@ async def sdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDe
         yield d
 
 
-async def open_card(desk: Desk, client: int, number: int) -> dict:
+async def open_card(desk: Desk, client: int, number: int) -> dict[str, Any]:
     mark = desk.last_id(client)
     desk.emu.send_command(client, client, "/tickets")
     listing = await desk.bot_says(client, "Ваши заявки", after=mark)
     await desk.press(client, listing, next(b for b in buttons(listing) if f"#{number}" in b))
-    return await desk.emu.wait_for(
+    card: dict[str, Any] = await desk.emu.wait_for(
         lambda: "Статус" in text_of(m := desk.emu.get_message(client, listing["message_id"])) and m
     )
+    return card
 
 
 async def test_warning_breach_and_the_manager(sdesk: ClockDesk) -> None:
@@ -98,9 +100,7 @@ async def test_waiting_for_the_client_pauses_the_resolution_clock(sdesk: ClockDe
     await desk.emu.wait_for(
         lambda: any(text_of(m) == "Вот журнал" for m in desk.thread_messages(number))
     )
-    await desk.emu.wait_for(
-        lambda: desk.emu.topics(desk.group)[desk.topic(number)]["name"].startswith("🟡")
-    )
+    await desk.emu.wait_for(lambda: desk.topic_info(number)["name"].startswith("🟡"))
     card = await open_card(desk, client, number)
     assert "Срок решения: 18.03.2025 17:00" in text_of(card)  # pushed by the paused day
 
@@ -206,11 +206,7 @@ async def test_organizations_have_their_own_manager(
         await desk.bot_says(
             desk.group, "из организации «ООО Ромашка»", thread_id=desk.topic(number)
         )
-        await desk.emu.wait_for(
-            lambda: (
-                "· ООО Ромашка ·" in str(desk.emu.topics(desk.group)[desk.topic(number)]["name"])
-            )
-        )
+        await desk.emu.wait_for(lambda: "· ООО Ромашка ·" in str(desk.topic_info(number)["name"]))
         desk.advance_to(datetime(2025, 3, 18, 9, 0, tzinfo=MSK))
         await desk.bot_says(org_manager, "Просрочена заявка #1001")
         assert desk.emu.messages(desk_manager, from_bot=True) == []

@@ -114,14 +114,14 @@ async def test_a_tickets_ordinary_life_costs_at_most_eight_group_messages(
         # One message tells the engineers the client confirmed, rated and commented.
         assert "подтвердил" in text_of(feedback) and "5/5" in text_of(feedback)
         # The closed topic's lock says the ticket is closed (no rename to 🟢 is spent).
-        await desk.emu.wait_for(lambda: desk.emu.topics(desk.group)[desk.topic(number)]["closed"])
+        await desk.emu.wait_for(lambda: desk.topic_info(number)["closed"])
         await asyncio.sleep(1)
         counts = group_sends(desk)
         assert sum(counts.values()) <= 8, counts
         # What engineers read today is all there: who took it (title), the note (a
         # reaction), the status colour at every step (the lock when closed), and the client's
         # verdict.
-        title = desk.emu.topics(desk.group)[desk.topic(number)]["name"]
+        title = desk.topic_info(number)["name"]
         assert "→ Ольга Инженер" in title
 
 

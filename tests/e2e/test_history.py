@@ -70,7 +70,7 @@ async def test_an_english_clients_history_holds_what_the_client_was_told_in_engl
     # What the client wrote, what the engineer answered, what the bot told the client.
     assert "The document card does not open" in history
     assert "Please update the client to 5.2.1" in history
-    assert f"Engineer Ольга Инженер is now working on ticket #{number}" in history
+    assert f"Ольга Инженер is now working on your ticket #{number}" in history
     assert f"Ticket #{number} is closed" in history
     # Not the operator group's notices (in its own language), nor the engineers' notes.
     assert "взял(а)" not in history and "закрыл(а)" not in history

@@ -6,6 +6,7 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from kb.articles import DEFAULT_KB_DIR
 from tests.e2e.conftest import Desk, running_desk
 
 
-async def ask(desk: Desk, client: int, question: str) -> dict:
+async def ask(desk: Desk, client: int, question: str) -> dict[str, Any]:
     mark = desk.last_id(client)
     desk.emu.send_text(client, client, question)
     return await desk.bot_says(client, "📚", after=mark)
@@ -201,7 +202,7 @@ async def test_new_article_files_are_picked_up_without_a_restart(
     desk, kb_dir = small_kb_desk
     client = desk.client()
     # The broken file is skipped; the good ones work.
-    found = await ask(desk, client, "как работать на макбуке")
+    found: dict[str, Any] | None = await ask(desk, client, "как работать на макбуке")
     assert "Mac OS" in text_of(found)
     mark = desk.last_id(client)
     desk.emu.send_text(client, client, "как настроить маршрут согласования договора")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,11 +29,11 @@ async def cdesk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[ClockDe
 
 
 def title(desk: Desk, number: int) -> str:
-    return str(desk.emu.topics(desk.group)[desk.topic(number)]["name"])
+    return str(desk.topic_info(number)["name"])
 
 
 def topic_closed(desk: Desk, number: int) -> bool:
-    return bool(desk.emu.topics(desk.group)[desk.topic(number)]["closed"])
+    return bool(desk.topic_info(number)["closed"])
 
 
 async def test_solution_confirmed_then_rated_with_a_comment(cdesk: ClockDesk) -> None:
@@ -145,7 +146,7 @@ async def test_restart_between_reminder_and_close(cdesk: ClockDesk) -> None:
     assert number == 1001
 
 
-async def answered_and_closed(desk: ClockDesk) -> tuple[int, int, dict]:
+async def answered_and_closed(desk: ClockDesk) -> tuple[int, int, dict[str, Any]]:
     """A client's ticket an engineer answered and closed: the client, number, answer."""
     client = desk.client()
     number = await desk.register(client)

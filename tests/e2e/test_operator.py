@@ -64,7 +64,7 @@ async def test_close_and_reopen(desk: Desk) -> None:
     desk.engineer_command(engineer, number, "/close")
     await desk.bot_says(client, "закрыта", after=mark)
     # The topic is closed: its lock says so (its title keeps the colour it had).
-    await desk.emu.wait_for(lambda: desk.emu.topics(desk.group)[desk.topic(number)]["closed"])
+    await desk.emu.wait_for(lambda: desk.topic_info(number)["closed"])
     assert title(desk, number).startswith(f"🔵 #{number}")
 
     # Closing twice is refused with the reason (an admin still writes in a closed topic).
@@ -83,7 +83,7 @@ async def test_close_and_reopen(desk: Desk) -> None:
     desk.engineer_command(admin, number, "/reopen")
     await desk.bot_says(client, "снова открыта", after=mark)
     await desk.emu.wait_for(lambda: title(desk, number).startswith(f"🟡 #{number}"))
-    assert not desk.emu.topics(desk.group)[desk.topic(number)]["closed"]
+    assert not desk.topic_info(number)["closed"]
 
 
 async def test_info_shows_the_card(desk: Desk) -> None:

@@ -59,7 +59,7 @@ async def test_incident_with_priority_and_attachments(desk: Desk) -> None:
     assert "#1001" in text_of(done) and "Инцидент" in text_of(done) and "Высокий" in text_of(done)
 
     await desk.emu.wait_for(lambda: desk.topic(1001) is not None)
-    title = desk.emu.topics(desk.group)[desk.topic(1001)]["name"]
+    title = desk.topic_info(1001)["name"]
     assert title.startswith("🔵 #1001 · Инцидент · Иван Петров · После обновления")
     thread = await desk.emu.wait_for(
         lambda: (m := desk.thread_messages(1001, from_bot=True)) and len(m) >= 3 and m

@@ -154,7 +154,7 @@ async def test_a_name_cannot_add_lines_or_turn_the_text_around(desk: Desk) -> No
     client = desk.client("Иван\nТип: Критический", last_name="\u202eвортеП")
     number = await desk.register(client)
     card = text_of(desk.header(number))
-    title = desk.emu.topics(desk.group)[desk.topic(number)]["name"]
+    title = desk.topic_info(number)["name"]
     assert "\u202e" not in card and "\u202e" not in title and "\n" not in title
     client_line = next(line for line in card.splitlines() if line.startswith("Клиент:"))
     assert "Иван Тип: Критический" in client_line

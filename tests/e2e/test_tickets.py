@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator import buttons, text_of
 from tests.e2e.conftest import Desk
 
@@ -49,6 +51,7 @@ async def test_history_pages_through_a_long_correspondence(desk: Desk) -> None:
         lambda: "Статус" in text_of(desk.emu.get_message(client, listing["message_id"]))
     )
     card = desk.emu.get_message(client, listing["message_id"])
+    assert card is not None
     await desk.press(client, card, "🗂 История")
     page = await desk.emu.wait_for(
         lambda: (
@@ -60,12 +63,12 @@ async def test_history_pages_through_a_long_correspondence(desk: Desk) -> None:
     seen = text_of(page)
     for n in range(2, total + 1):
         await desk.press(client, page, "▶️")
-        page = await desk.emu.wait_for(
-            lambda n=n: (
-                f"стр. {n} из" in text_of(m := desk.emu.get_message(client, listing["message_id"]))
-                and m
-            )
-        )
+
+        def page_shown(n: int = n) -> dict[str, Any] | None:
+            shown = desk.emu.get_message(client, listing["message_id"])
+            return shown if f"стр. {n} из" in text_of(shown) else None
+
+        page = await desk.emu.wait_for(page_shown)
         seen += text_of(page)
         assert len(text_of(page)) <= 4096
     for i in range(6):
@@ -85,7 +88,9 @@ async def test_write_button_makes_the_ticket_active(desk: Desk) -> None:
     await desk.emu.wait_for(
         lambda: "Статус" in text_of(desk.emu.get_message(client, listing["message_id"]))
     )
-    await desk.press(client, desk.emu.get_message(client, listing["message_id"]), "✍️ Написать")
+    card = desk.emu.get_message(client, listing["message_id"])
+    assert card is not None
+    await desk.press(client, card, "✍️ Написать")
     await desk.bot_says(client, f"уйдут в заявку #{first}", after=mark)
     desk.emu.send_text(client, client, "к первой заявке")
     await desk.emu.wait_for(

@@ -15,6 +15,9 @@ from storage import repo
 from storage.db import create_engine, create_sessionmaker, run_migrations
 
 BIN = Path(sys.executable).parent / "support-bot"
+# The entry point imports this tree's code, whichever checkout the environment was installed
+# from (an editable install points at one checkout only).
+TREE = {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 GOOD = "---\nid: {id}\ntitle: {title}\nlang: ru\ntags: [a, b]\nquestions:\n  - {q}\n---\nТекст.\n"
 
 
@@ -24,7 +27,7 @@ def run(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")} | TREE
     base.update(env or {})
     return subprocess.run(
         [str(BIN), *args],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -83,7 +84,7 @@ async def test_a_deadline_warning_is_announced_once(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     ticket_id = await waiting_ticket(sessions)
-    check = {
+    check: dict[str, Any] = {
         "column": "res_warned_at",
         "due_column": "res_warn_at",
         "statuses": ("waiting",),

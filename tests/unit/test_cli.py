@@ -14,6 +14,9 @@ from bot.config import Settings
 from emulator import BotApiEmulator, text_of
 
 BIN = Path(sys.executable).parent / "support-bot"
+# The entry point imports this tree's code, whichever checkout the environment was installed
+# from (an editable install points at one checkout only).
+TREE = {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 
 def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -30,7 +33,7 @@ def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
 
 def clean_env() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "SYSTEMROOT")
-    return {k: v for k, v in os.environ.items() if k in keep}
+    return {k: v for k, v in os.environ.items() if k in keep} | TREE
 
 
 def test_help_on_every_command(tmp_path: Path) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from desk.delivery import (
     GIVE_UP_AFTER,
     Candidate,
+    Decision,
     Failure,
     OnUnknown,
     Piece,
@@ -27,8 +29,8 @@ from desk.delivery import (
 YOUNG = timedelta(seconds=5)
 
 
-def decide(failure: Failure, side: Side, on_unknown: OnUnknown, **kw: object):  # type: ignore[no-untyped-def]
-    values: dict = {"attempts": 1, "age": YOUNG, **kw}
+def decide(failure: Failure, side: Side, on_unknown: OnUnknown, **kw: Any) -> Decision:
+    values: dict[str, Any] = {"attempts": 1, "age": YOUNG, **kw}
     return after_failure(failure, side=side, on_unknown=on_unknown, **values)
 
 

@@ -15,8 +15,8 @@ MSK = ZoneInfo("Europe/Moscow")
 CAL = BusinessCalendar(zone=MSK)
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=MSK)
 
 
 def test_today_and_tomorrow() -> None:

@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -79,11 +80,11 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-async def telegram() -> BotApiEmulator:
+async def telegram() -> AsyncIterator[BotApiEmulator]:
     emu = BotApiEmulator(token=TOKEN, bot_username="desk_bot")
     await emu.start()
     try:
-        yield emu  # type: ignore[misc]
+        yield emu
     finally:
         await emu.stop()
 

@@ -59,3 +59,35 @@ def describe_message(message: Message) -> Incoming:
         media_group_id=message.media_group_id,
         html=html_text,
     )
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    """A client's message in their private chat, as the use cases route it."""
+
+    message_id: int
+    #: What it carries (:func:`describe_message`).
+    content: Incoming
+    #: Its text, None for a file, a caption or anything else.
+    text: str | None
+    #: Its text or caption, as written.
+    words: str
+    #: A photo, document, video or voice message: something the knowledge base cannot read.
+    attachment: bool = False
+    #: The message it replies to, and whether that one was sent by a bot.
+    reply_to: int | None = None
+    reply_to_bot: bool = False
+
+
+def client_message(message: Message) -> ClientMessage:
+    """Reads a client's message for :class:`ClientMessage`."""
+    reply = message.reply_to_message
+    return ClientMessage(
+        message_id=message.message_id,
+        content=describe_message(message),
+        text=message.text,
+        words=message.text or message.caption or "",
+        attachment=bool(message.photo or message.document or message.video or message.voice),
+        reply_to=reply.message_id if reply is not None else None,
+        reply_to_bot=reply is not None and reply.from_user is not None and reply.from_user.is_bot,
+    )

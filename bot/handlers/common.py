@@ -7,16 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.error import TelegramError
 
 from bot.context import Desk
-from bot.outbox import Out
+from bot.service import clients
+from bot.service.clients import Profile
 from bot.service.origin import Origin
-from desk.language import pick_language
+from bot.texts import t
 from desk.roles import Role, role_in_chat
 from desk.text import one_line
-from storage import repo
 from storage.models import Client, Ticket
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,12 @@ def origin_of(desk: Desk, message: Message) -> Origin:
     )
 
 
+def pressed_at(query: CallbackQuery) -> Origin | None:
+    """The pressed button's message (:func:`origin_of_press`), None when Telegram did not
+    say which it was."""
+    return origin_of_press(query) if query.message is not None else None
+
+
 def origin_of_press(query: CallbackQuery) -> Origin:
     """A pressed button's message and who pressed it (the message must be there)."""
     message = query.message
@@ -94,29 +100,14 @@ async def touch_client(update: Update, desk: Desk) -> Client:
     """The client writing in this private chat, created or refreshed."""
     user = update.effective_user
     assert user is not None
-    async with desk.tx() as session:
-        existing = await repo.get_client(session, client_id=user.id)
-        language = (
-            existing.language
-            if existing is not None and existing.language_chosen
-            else pick_language(user.language_code, desk.settings.default_language)
-        )
-        client = await repo.upsert_client(
-            session,
-            client_id=user.id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            username=user.username,
-            language=language,
-            now=desk.clock.now(),
-        )
-        if not client.language_chosen:
-            client.language = language
-        if client.comment_ticket_id is not None and _moves_on(update):
-            # A command or a button after a rating: the client is doing something else, so
-            # their next message is no longer the rating's comment.
-            client.comment_ticket_id = client.comment_until = None
-    return client
+    profile = Profile(
+        user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+    return await clients.touch(desk, profile, moves_on=_moves_on(update))
 
 
 def _moves_on(update: Update) -> bool:
@@ -155,25 +146,6 @@ def answer(
     desk.spawn(send())
 
 
-async def edit_or_send(
-    out: Out, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Replaces the text of the message under the pressed button (a new message if Telegram
-    cannot edit it)."""
-    message = query.message
-    if message is None:
-        await out.message(query.from_user.id, text, markup=markup)
-        return
-    await out.edit(message.chat.id, message.message_id, text, markup=markup)
-
-
-async def drop_buttons(out: Out, query: CallbackQuery) -> None:
-    """Removes the buttons under the pressed message; if Telegram refuses, they stay, which is
-    harmless: every press is checked against the current state anyway."""
-    if query.message is not None:
-        await out.drop_buttons(query.message.chat.id, query.message.message_id)
-
-
 @dataclass(frozen=True)
 class Press(Generic[T]):
     """A client's press of an inline button: who, and what its data says (bot/callbacks.py)."""
@@ -200,12 +172,7 @@ async def client_press(
 
 async def own_ticket(desk: Desk, press: Press[Any], ticket_id: int) -> Ticket | None:
     """The ticket a press names, if it is the presser's own; otherwise an alert says so."""
-    async with desk.tx() as session:
-        ticket = await repo.get_ticket_for_client(
-            session, ticket_id=ticket_id, client_id=press.client.id
-        )
+    ticket = await clients.own_ticket(desk, press.client, ticket_id)
     if ticket is None:
-        from bot.texts import t
-
         answer(desk, press.query, t(press.client.language, "tickets.not_found"), alert=True)
     return ticket

@@ -1,7 +1,7 @@
 """A client's unfinished ticket (a draft): starting one, and what goes into its description.
 
 The step and everything entered live in the ``drafts`` table, so a restart of the bot loses
-nothing. The registration dialogue itself is ``bot/handlers/registration.py``.
+nothing. The registration dialogue itself is ``bot/service/registration.py``.
 """
 
 from __future__ import annotations

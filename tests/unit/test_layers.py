@@ -2,8 +2,8 @@
 
 A handler parses its update, calls one use case (``bot/service/``) and renders; it builds no
 SQL and calls no other handler (``bot/handlers/common.py``, the handlers' shared Telegram
-parsing, excepted). The use cases never reach back into the handlers. Handlers already
-converted (:data:`NO_ROWS`) neither reach storage nor open a transaction: the use case does.
+parsing, excepted). The use cases never reach back into the handlers. No handler
+(:data:`NO_ROWS`) reaches storage or opens a transaction: the use case does.
 """
 
 from __future__ import annotations
@@ -17,26 +17,23 @@ ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ROOT / "bot" / "handlers"
 SERVICE = ROOT / "bot" / "service"
 
-#: Imports still left in handlers that others are changing at the same time; each goes when
-#: its function moves into ``bot/service/``. Empty this as they do.
-ALLOWED: dict[str, set[str]] = {
-    # The client's chat calls the registration dialogue (the menu's "New ticket", a message
-    # while a draft is open), the knowledge base (a message with no ticket, "Ask a
-    # question") and a ticket's lifecycle (reopen or continue, the rating's comment,
-    # clear_waiting).
-    "client.py": {"bot.handlers.kb", "bot.handlers.lifecycle", "bot.handlers.registration"},
-    # reopen_or_continue relays the client's message with client.relay_to_ticket, imported
-    # inside the function: a cycle with client.py until both are use cases.
-    "lifecycle.py": {"bot.handlers.client"},
-}
-
-
 #: Handler modules whose rows are read and written by use cases alone: they import nothing
 #: of ``storage`` but the row classes (``storage.models``, to name the type of a value they
-#: pass on), and open no transaction (``.unit()``, ``.tx()``, ...). Add a module here once
-#: its logic has moved into ``bot/service/``; in the end every handler but common.py.
+#: pass on), and open no transaction (``.unit()``, ``.tx()``, ...): all of them, common.py's
+#: shared parsing included (it hands the client's profile to ``bot/service/clients.py``).
 NO_ROWS = frozenset(
-    {"announce.py", "edits.py", "escalation.py", "kb.py", "operator.py", "people.py"}
+    {
+        "announce.py",
+        "client.py",
+        "common.py",
+        "edits.py",
+        "escalation.py",
+        "kb.py",
+        "lifecycle.py",
+        "operator.py",
+        "people.py",
+        "registration.py",
+    }
 )
 
 #: Calls that open a unit of work, a transaction or a session (``desk.unit()``,
@@ -109,12 +106,7 @@ def transactions_in(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", handler_modules(), ids=lambda p: p.name)
 def test_a_handler_imports_no_other_handler_and_no_sqlalchemy(path: Path) -> None:
-    assert forbidden_in_handler(path) - ALLOWED.get(path.name, set()) == set()
-
-
-@pytest.mark.parametrize("name", sorted(ALLOWED))
-def test_the_allow_list_holds_only_what_is_still_there(name: str) -> None:
-    assert forbidden_in_handler(HANDLERS / name) >= ALLOWED[name]
+    assert forbidden_in_handler(path) == set()
 
 
 @pytest.mark.parametrize("name", sorted(NO_ROWS))
@@ -124,9 +116,8 @@ def test_a_converted_handler_leaves_rows_and_transactions_to_its_use_case(name: 
     assert transactions_in(path) == []
 
 
-def test_the_converted_handlers_exist() -> None:
-    assert NO_ROWS <= {p.name for p in handler_modules()}
-    assert "common.py" not in NO_ROWS  # the shared parsing reads the client's row
+def test_every_handler_is_converted() -> None:
+    assert NO_ROWS == {p.name for p in handler_modules()}
 
 
 @pytest.mark.parametrize("path", sorted(SERVICE.glob("*.py")), ids=lambda p: p.name)

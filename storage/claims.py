@@ -89,8 +89,11 @@ async def claim_autoclose(
             .returning(Ticket.id)
         )
     ).scalar_one_or_none()
-    if not claimed:
-        return None
+    return await _fresh(session, ticket_id) if claimed else None
+
+
+async def _fresh(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    """The ticket a conditional update just claimed, as the database now has it."""
     ticket = await session.get(Ticket, ticket_id)
     if ticket is not None:
         await session.refresh(ticket)
@@ -157,12 +160,7 @@ async def claim_announcement(
             .returning(Ticket.id)
         )
     ).scalar_one_or_none()
-    if not claimed:
-        return None
-    ticket = await session.get(Ticket, ticket_id)
-    if ticket is not None:
-        await session.refresh(ticket)
-    return ticket
+    return await _fresh(session, ticket_id) if claimed else None
 
 
 # --- the daily digest ---------------------------------------------------------------------

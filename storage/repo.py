@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -311,6 +312,49 @@ async def add_ticket_message(
     await link_message(
         session, chat_id=source_chat_id, message_id=source_message_id, ticket_id=ticket_id
     )
+    return row
+
+
+class Content(Protocol):
+    """What a message carries, as stored with a ticket (a described message, a draft's part)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def file_id(self) -> str | None: ...
+    @property
+    def media_group_id(self) -> str | None: ...
+    @property
+    def html(self) -> str | None: ...
+
+
+async def add_client_message(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    client: Client,
+    message_id: int,
+    content: Content,
+    now: datetime,
+) -> TicketMessage:
+    """Stores one message a client wrote (in their chat, as `message_id`) with a ticket."""
+    row = await add_ticket_message(
+        session,
+        ticket_id=ticket_id,
+        direction="in",
+        author_id=client.id,
+        author_name=client.display_name,
+        kind=content.kind,
+        text=content.text,
+        file_id=content.file_id,
+        media_group_id=content.media_group_id,
+        source_chat_id=client.id,
+        source_message_id=message_id,
+        now=now,
+    )
+    row.html = content.html
     return row
 
 

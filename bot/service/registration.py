@@ -131,7 +131,6 @@ async def _chose_type(
 ) -> Answer:
     """Stores the chosen type and asks for the priority or the description."""
     lang = client.language
-    desk = unit.desk
     if draft.step != Step.TYPE or value not in TicketType._value2member_map_:
         return Answer(t(lang, "reg.step_over"))
     kind = TicketType(value)
@@ -141,13 +140,17 @@ async def _chose_type(
     else:
         draft.priority = DEFAULT_PRIORITY.value
         draft.step = _after_priority(draft)
-    draft.updated_at = desk.clock.now()
-    await edit_or_send(
-        unit.out,
-        pressed,
-        client.id,
-        f"{t(lang, 'reg.edit_type')}: <b>{render.type_label(lang, kind.value)}</b>",
-    )
+    label = render.type_label(lang, kind.value)
+    return await _answered(unit, pressed, client, draft, "reg.edit_type", label)
+
+
+async def _answered(
+    unit: Unit, pressed: Origin | None, client: Client, draft: Draft, question: str, label: str
+) -> Answer:
+    """The question's message becomes "question: answer", and the next step is asked."""
+    draft.updated_at = unit.desk.clock.now()
+    lang = client.language
+    await edit_or_send(unit.out, pressed, client.id, f"{t(lang, question)}: <b>{label}</b>")
     await ask_step(unit, client, draft)
     return Answer()
 
@@ -164,20 +167,12 @@ async def _chose_priority(
 ) -> Answer:
     """Stores the priority and asks for the description (or returns to the summary)."""
     lang = client.language
-    desk = unit.desk
     if draft.step != Step.PRIORITY or value not in Priority._value2member_map_:
         return Answer(t(lang, "reg.step_over"))
     draft.priority = value
     draft.step = _after_priority(draft)
-    draft.updated_at = desk.clock.now()
-    await edit_or_send(
-        unit.out,
-        pressed,
-        client.id,
-        f"{t(lang, 'reg.edit_priority')}: <b>{render.priority_label(lang, value)}</b>",
-    )
-    await ask_step(unit, client, draft)
-    return Answer()
+    label = render.priority_label(lang, value)
+    return await _answered(unit, pressed, client, draft, "reg.edit_priority", label)
 
 
 async def _pressed_done(
@@ -264,21 +259,14 @@ async def _confirmed(
     )
     rows = []
     for item in items:
-        row = await repo.add_ticket_message(
+        row = await repo.add_client_message(
             session,
             ticket_id=ticket.id,
-            direction="in",
-            author_id=client.id,
-            author_name=client.display_name,
-            kind=item.kind,
-            text=item.text,
-            file_id=item.file_id,
-            media_group_id=item.media_group_id,
-            source_chat_id=client.id,
-            source_message_id=item.message_id,
+            client=client,
+            message_id=item.message_id,
+            content=item,
             now=now,
         )
-        row.html = item.html
         rows.append(row)
     ticket.parent_ticket_id = draft.parent_ticket_id
     deadlines.plan(ticket, desk.calendar, desk.settings.sla_table)

@@ -35,21 +35,14 @@ async def relay_to_ticket(
     session = unit.session
     info = message.content
     now = desk.clock.now()
-    row = await repo.add_ticket_message(
+    row = await repo.add_client_message(
         session,
         ticket_id=ticket.id,
-        direction="in",
-        author_id=client.id,
-        author_name=client.display_name,
-        kind=info.kind,
-        text=info.text,
-        file_id=info.file_id,
-        media_group_id=info.media_group_id,
-        source_chat_id=client.id,
-        source_message_id=message.message_id,
+        client=client,
+        message_id=message.message_id,
+        content=info,
         now=now,
     )
-    row.html = info.html
     fresh_ticket = await repo.get_ticket(session, ticket_id=ticket.id)
     assert fresh_ticket is not None
     fresh_ticket.last_client_message_at = now

@@ -538,13 +538,17 @@ class Broadcaster:
         desk = self.desk
         lang = desk.op_lang
         group = desk.operator_chat_id
+        lane = admin_lane(announcement_id)
         async with desk.unit() as unit:
             session = unit.session
+            if await store.in_flight(session, lane=lane, purpose=PROGRESS):
+                # The progress message is on its way (or about to hear a 429): once its
+                # outcome is known, it is either edited into the summary or dropped for it.
+                return False
             if not await store.complete(
                 session, announcement_id=announcement_id, now=desk.clock.now()
             ):
                 return False
-            lane = admin_lane(announcement_id)
             waiting = await store.pending_records(session, lane=lane, purpose=PROGRESS)
             await records.drop_pending(session, ids=waiting, reason="the summary replaces it")
             announcement = await store.get(session, announcement_id=announcement_id)

@@ -457,6 +457,17 @@ async def last_record(session: AsyncSession, *, lane: str, purpose: str) -> Outg
     return result.scalar_one_or_none()
 
 
+async def in_flight(session: AsyncSession, *, lane: str, purpose: str) -> bool:
+    """Whether a record of `purpose` in `lane` is being sent right now (claimed by a sender:
+    its outcome, sent or back to waiting, is not known yet)."""
+    result = await session.execute(
+        select(Outgoing.id)
+        .where(Outgoing.lane == lane, Outgoing.purpose == purpose, Outgoing.state == "sending")
+        .limit(1)
+    )
+    return result.scalar_one_or_none() is not None
+
+
 async def pending_records(
     session: AsyncSession,
     *,

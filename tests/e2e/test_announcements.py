@@ -640,3 +640,29 @@ async def test_an_answer_faster_than_the_bots_own_bookkeeping_is_not_refused(
         c for c in emu.calls_of("answerCallbackQuery") if "не действует" in str(c.get("text"))
     ]
     assert refused == []
+
+
+async def test_a_progress_message_in_flight_when_the_broadcast_ends_still_gives_one_summary(
+    news: NewsDesk,
+) -> None:
+    """The progress message is on its way (Telegram slow) when the last client gets the
+    announcement, and then Telegram answers 429: the summary does not wait behind it."""
+    client = await news.subscriber()
+
+    def progress(params: dict[str, Any]) -> bool:
+        return "отправляю" in (params.get("text") or "")
+
+    news.emu.inject_delay("sendMessage", 3.0, when=progress)
+    news.emu.inject_error(
+        "sendMessage",
+        429,
+        "Too Many Requests: retry after 1",
+        retry_after=1,
+        times=1000,
+        when=progress,
+    )
+    control = await news.compose(bold_text(news))
+    summary = await news.send_and_wait(control)
+    assert "Доставлено: 1 из 1" in summary
+    assert len(news.received(client, BOLD_NEWS)) == 1
+    assert not any("отправляю" in text_of(m) for m in news.bot_in_group(control["message_id"]))

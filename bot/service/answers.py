@@ -12,7 +12,7 @@ from bot.incoming import Incoming
 from bot.outbox import RELAY_OUT
 from bot.service.lookup import NUMBERED, find_ticket, named_ticket
 from bot.service.origin import Origin
-from bot.service.people import engineer_gender
+from bot.service.people import engineer
 from bot.texts import t
 from desk.tickets import Status
 from storage import outbox as records
@@ -145,8 +145,7 @@ async def resend(desk: Desk, origin: Origin, *, record_id: int, notice_html: str
             + t(
                 desk.op_lang,
                 "op.resent",
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                **await engineer(unit, origin),
             ),
             ticket_id=original.ticket_id,
         )

@@ -14,7 +14,7 @@ from bot import deadlines, render
 from bot.context import Desk, Unit
 from bot.service.notices import tell
 from bot.service.origin import Origin
-from bot.service.people import engineer_gender
+from bot.service.people import engineer
 from bot.texts import t
 from desk.delivery import Priority as SendPriority
 from desk.lifecycle import is_real_reason
@@ -210,8 +210,7 @@ async def decide_raise(desk: Desk, origin: Origin, *, request_id: int, accept: b
             t(
                 op,
                 "op.raise_accepted",
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                **await engineer(unit, origin),
                 number=number,
                 wanted=render.priority_label(op, request.to_priority),
             )
@@ -219,8 +218,7 @@ async def decide_raise(desk: Desk, origin: Origin, *, request_id: int, accept: b
             else t(
                 op,
                 "op.raise_declined",
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                **await engineer(unit, origin),
                 number=number,
             )
         )

@@ -6,6 +6,8 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.context import Desk, Unit
 from bot.service.origin import Origin
 from bot.texts import t
@@ -46,6 +48,12 @@ async def _lookup(desk: Desk, origin: Origin) -> Ticket | None:
     return None
 
 
+async def ticket_numbered(session: AsyncSession, origin: Origin, number: int) -> Ticket | None:
+    """The ticket with this number, if it belongs to the group `origin` is in."""
+    ticket = await repo.ticket_by_number(session, number=number)
+    return ticket if ticket is not None and ticket.operator_chat_id == origin.chat_id else None
+
+
 async def ticket_or_explain(unit: Unit, origin: Origin, found: Ticket | None) -> Ticket | None:
     """The ticket a command is about (looked up before the unit with :func:`find_ticket`),
     fresh in the unit; or None after saying where commands work."""
@@ -81,9 +89,7 @@ async def named_ticket(desk: Desk, origin: Origin, text: str) -> Named:
                 )
             )
         if match is not None:
-            numbered = await repo.ticket_by_number(session, number=int(match.group(1)))
-            if numbered is not None and numbered.operator_chat_id != origin.chat_id:
-                numbered = None
+            numbered = await ticket_numbered(session, origin, int(match.group(1)))
     if match is not None:
         if numbered is not None:
             return Named(numbered, numbered=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message
 
-from bot.context import Desk
+from bot.context import Desk, Unit
+from bot.service.origin import Origin
 from bot.texts import t
 from desk.people import Gender, gender_of, parse_gender
 from storage import people
@@ -17,6 +18,13 @@ async def engineer_gender(session: AsyncSession, desk: Desk, user_id: int | None
         return Gender.NEUTRAL
     told = await people.told_gender(session, user_id=user_id)
     return gender_of(user_id, told=told, configured=desk.settings.engineer_genders)
+
+
+async def engineer(unit: Unit, origin: Origin) -> dict[str, object]:
+    """The values a message speaking of the engineer behind `origin` takes: their name and
+    the gender the wording uses (``t(lang, key, **values)``)."""
+    gender = await engineer_gender(unit.session, unit.desk, origin.user_id)
+    return {"engineer": origin.name, "gender": gender}
 
 
 async def me(desk: Desk, message: Message, *, user_id: int, name: str, word: str) -> None:

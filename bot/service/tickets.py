@@ -11,10 +11,10 @@ from enum import StrEnum
 
 from bot import deadlines, keyboards, render
 from bot.context import Desk, Unit
-from bot.service.lookup import find_ticket, ticket_or_explain
+from bot.service.lookup import find_ticket, ticket_numbered, ticket_or_explain
 from bot.service.notices import tell
 from bot.service.origin import Origin
-from bot.service.people import engineer_gender
+from bot.service.people import engineer
 from bot.texts import t
 from desk.text import one_line
 from desk.tickets import (
@@ -144,29 +144,13 @@ async def take(desk: Desk, origin: Origin) -> None:
         updated = await _transition(unit, ticket, Action.TAKE, origin)
         if updated is None:
             return
+        who = await engineer(unit, origin)
         number = format_number(updated.number)
-        await event(
-            unit,
-            updated,
-            t(
-                desk.op_lang,
-                "op.taken",
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
-                number=number,
-            ),
-            origin,
-        )
+        await event(unit, updated, t(desk.op_lang, "op.taken", **who, number=number), origin)
         # The topic's title now shows 🟡 and the engineer; the command gets a reaction.
         await unit.out.react(origin.chat_id, origin.message_id, "👍")
         await unit.out.refresh(updated.id, card=not desk.forum)
-        await tell_client(
-            unit,
-            updated,
-            "client.taken",
-            engineer=origin.name,
-            gender=await engineer_gender(unit.session, desk, origin.user_id),
-        )
+        await tell_client(unit, updated, "client.taken", **who)
 
 
 async def close(desk: Desk, origin: Origin) -> None:
@@ -182,8 +166,7 @@ async def close(desk: Desk, origin: Origin) -> None:
         notice = t(
             desk.op_lang,
             "op.closed",
-            engineer=origin.name,
-            gender=await engineer_gender(unit.session, desk, origin.user_id),
+            **await engineer(unit, origin),
             number=format_number(updated.number),
         )
         await event(unit, updated, notice, origin)
@@ -218,8 +201,8 @@ async def reopen(desk: Desk, origin: Origin, *, number: int | None = None) -> No
     found = await find_ticket(desk, origin) if number is None else None
     async with desk.unit() as unit:
         if number is not None:
-            found = await repo.ticket_by_number(unit.session, number=number)
-            if found is None or found.operator_chat_id != origin.chat_id:
+            found = await ticket_numbered(unit.session, origin, number)
+            if found is None:
                 await unit.out.answer_to(
                     origin, t(desk.op_lang, "op.no_such_ticket", number=f"#{number}")
                 )
@@ -236,8 +219,7 @@ async def reopen(desk: Desk, origin: Origin, *, number: int | None = None) -> No
         notice = t(
             desk.op_lang,
             "op.reopened",
-            engineer=origin.name,
-            gender=await engineer_gender(unit.session, desk, origin.user_id),
+            **await engineer(unit, origin),
             number=format_number(updated.number),
         )
         await event(unit, updated, notice, origin)
@@ -304,8 +286,7 @@ async def change_field(
                 "op.type_changed",
                 number=number,
                 type=render.type_label(lang, value),
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                **await engineer(unit, origin),
             )
         else:
             notice = t(
@@ -313,8 +294,7 @@ async def change_field(
                 "op.priority_changed",
                 number=number,
                 priority=render.priority_label(lang, value),
-                engineer=origin.name,
-                gender=await engineer_gender(unit.session, desk, origin.user_id),
+                **await engineer(unit, origin),
             )
         # The prompt with the buttons becomes the answer: one edit, no new message.
         await unit.out.edit_group(origin.message_id, notice, ticket_id=ticket.id)

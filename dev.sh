@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The two commands of the README:
-#   ./dev.sh run    set up (first time) and run the bot on the embedded SQLite database
+#   ./dev.sh run    set up (first time) and run the bot on the embedded SQLite database; with
+#                   no BOT_TOKEN (environment or .env) the sandbox: the desk in a browser
 #   ./dev.sh test   set up (first time) and run the linters and the whole test suite
-# Extra arguments go to the bot (run) or to pytest (test), e.g. ./dev.sh test -k relay
+# Extra arguments go to the sandbox (run: --port, --plain, --demo-data, --fresh) or to pytest
+# (test), e.g. ./dev.sh test -k relay
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3}"
@@ -24,9 +26,9 @@ case "$command" in
         setup
         if [ ! -f .env ]; then
             cp .env.example .env
-            echo "created .env from .env.example: put your BOT_TOKEN and OPERATOR_CHAT_ID in it" >&2
+            echo "created .env from .env.example (BOT_TOKEN empty: the sandbox starts)" >&2
         fi
-        exec .venv/bin/support-bot run "$@"
+        exec .venv/bin/support-bot dev "$@"
         ;;
     test)
         setup

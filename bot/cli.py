@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -59,6 +60,61 @@ def cmd_run(_args: argparse.Namespace) -> int:
         asyncio.run(main())
     except (StartupError, DatabaseProblem) as exc:
         return fail(exc)
+    return 0
+
+
+def _has_token() -> bool:
+    """Whether BOT_TOKEN is set, in the environment or in .env (empty counts as unset)."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class _TokenOnly(BaseSettings):
+        model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+        bot_token: str = ""
+
+    return bool(_TokenOnly().bot_token.strip())
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """The README's first command: the real bot with a token, the sandbox without one."""
+    if _has_token():
+        if args.sandbox_options:
+            return fail(
+                "BOT_TOKEN is set, so this runs the real bot, which takes no options; "
+                "for the sandbox run: support-bot sandbox " + " ".join(args.sandbox_options)
+            )
+        return cmd_run(args)
+    return cmd_sandbox(build_parser().parse_args(["sandbox", *args.sandbox_options]))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """The desk in a browser: emulator, the real bot, the page (``sandbox/``)."""
+    from bot.app import StartupError
+    from sandbox.runner import Options, SandboxProblem, new_password, run
+    from storage.db import DatabaseProblem
+
+    options = Options(
+        port=args.port,
+        host=args.host,
+        plain=args.plain,
+        demo_data=args.demo_data,
+        fresh=args.fresh,
+    )
+    if not options.loopback:
+        options = dataclasses.replace(options, password=args.password or new_password())
+    setup_logging(args.log_level)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run(options, stop)
+
+    try:
+        asyncio.run(main())
+    except (SandboxProblem, StartupError, DatabaseProblem) as exc:
+        return fail(exc)
+    print("sandbox stopped; ./dev.sh run continues with the same data (--fresh forgets it)")
     return 0
 
 
@@ -226,6 +282,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the bot with long polling. Settings come from the environment and .env.",
     )
     run.set_defaults(func=cmd_run)
+    dev = sub.add_parser(
+        "dev",
+        help="the real bot if BOT_TOKEN is set, else the sandbox (./dev.sh run)",
+        description="What ./dev.sh run does: the real bot when BOT_TOKEN is set (environment or "
+        ".env), the sandbox otherwise; options go to the sandbox.",
+    )
+    dev.set_defaults(func=cmd_dev)
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="the desk in a browser, without Telegram",
+        description="Run the Bot API emulator, the real bot pointed at it and a web page "
+        "showing a client's chat and the operator group. Data stays in data/sandbox/.",
+    )
+    sandbox.add_argument("--port", type=int, default=8080, help="the page's port (8080)")
+    sandbox.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="where the page listens (loopback by default; any other asks for a password)",
+    )
+    sandbox.add_argument(
+        "--password", help="the page's password when --host is not loopback (default: random)"
+    )
+    sandbox.add_argument(
+        "--plain", action="store_true", help="an operator group without topics (reply mode)"
+    )
+    sandbox.add_argument(
+        "--demo-data", action="store_true", help="fill the desk so every feature shows"
+    )
+    sandbox.add_argument("--fresh", action="store_true", help="forget the earlier sandbox data")
+    sandbox.add_argument("--log-level", default="WARNING", help="the bot's log level (WARNING)")
+    sandbox.set_defaults(func=cmd_sandbox)
     migrate = sub.add_parser(
         "migrate",
         help="apply database migrations",
@@ -275,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``support-bot``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dev"]:  # everything after it goes to the sandbox, checked there
+        return cmd_dev(argparse.Namespace(sandbox_options=argv[1:]))
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

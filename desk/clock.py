@@ -37,3 +37,20 @@ class ManualClock:
     def advance(self, delta: timedelta) -> None:
         """Moves the clock forward."""
         self._now += delta
+
+
+class OffsetClock:
+    """The real clock moved forward by an offset that only grows: a demo's "tomorrow"."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        """The real moment plus the offset."""
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Moves the clock forward (never back: the desk's records keep their order)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self.offset += delta

@@ -26,7 +26,10 @@ from emulator import BotApiEmulator
 from sandbox.world import CLIENTS, ENGINEERS, World
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.config import Settings
+    from sandbox.web import Page
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ class Options:
     password: str | None = None  # asked for by the page when it listens beyond loopback
     data_root: Path = DATA_ROOT
     env_file: str | None = ".env"
+    settings: tuple[tuple[str, Any], ...] = ()  # further settings on top (tests: faster polls)
 
     @property
     def data_dir(self) -> Path:
@@ -197,6 +201,7 @@ class Sandbox:
             "admin_ids": ",".join(map(str, admins)),
             "engineer_genders": ",".join(f"{k}:{v}" for k, v in genders.items()),
             "sweep_interval": SWEEP_INTERVAL,
+            **dict(self.options.settings),
         }
         return Settings(_env_file=self.options.env_file, **values)  # type: ignore[call-arg]
 
@@ -237,6 +242,8 @@ async def run(
 
             demo = asyncio.create_task(fill(sandbox))
         announce(options, page.url, sandbox)
+        if on_ready is not None:
+            on_ready(sandbox, page)
         if ready is not None:
             ready.set()
         stopped = asyncio.create_task(stop.wait())

@@ -203,15 +203,18 @@ class Page:
                 return p
         return cast[0]
 
-    def view(self, lang: str, me: int | None, *, group: bool) -> View:
+    def view(self, lang: str, chat_id: int, me: int | None, *, group: bool) -> View:
+        """How the page shows ``chat_id`` to the person ``me``, in the desk's time zone."""
         emu = self.sandbox.emu
+        store = emu.state.reactions_store
         return View(
             lang="en" if lang == "en" else "ru",
             me=me,
             bot_id=emu.bot_id,
             file_url=lambda file_id: f"/file/{quote(file_id, safe='')}",
             show_sender=group,
-            reactions=lambda chat_id, mid: emu.state.reactions_store.get((chat_id, mid), []),
+            reactions=lambda mid: store.get((chat_id, mid), []),
+            tz=self.sandbox.desk_settings.zone,
         )
 
     def typing(self, chat_id: int, thread_id: int | None = None) -> bool:
@@ -236,7 +239,7 @@ class Page:
         parts.append("</div>")
         parts.append(f'<div class="messages" data-chat="{uid}">')
         if msgs:
-            parts.append(messages_html(uid, msgs, self.view(lang, uid, group=False)))
+            parts.append(messages_html(uid, msgs, self.view(lang, uid, uid, group=False)))
         else:
             parts.append(f'<p class="empty">{label["no_messages"]}</p>')
         parts.append("</div>")
@@ -250,7 +253,7 @@ class Page:
         label = LABELS[lang]
         engineer = self.person(engineer_key, ENGINEERS)
         chat = emu.state.chats[world.group_id]
-        view = self.view(lang, world.user_id(engineer), group=True)
+        view = self.view(lang, world.group_id, world.user_id(engineer), group=True)
         parts: list[str] = []
         if world.forum:
             parts.append('<nav class="topics">')

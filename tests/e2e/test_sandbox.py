@@ -1,0 +1,281 @@
+"""The sandbox as its page uses it: the real bot behind the emulator, the page's HTTP API.
+
+Each test runs ``sandbox.runner.run`` in this process (the same function ``support-bot
+sandbox`` runs), on a temporary data folder, and talks to the page over loopback HTTP as the
+browser's script does: panes are HTML, actions are JSON posts. The browser itself is
+``tests/browser``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.runner import Options, Sandbox, run
+from sandbox.web import Page
+from emulator import buttons
+from sandbox.world import CLIENTS, ENGINEERS
+from tests.e2e.conftest import t
+
+FAST = (("kb_semantic", False), ("poll_timeout", 1), ("cosmetic_settle", 0.1))
+ANNA, JOHN = CLIENTS[0], CLIENTS[1]
+MARIA = ENGINEERS[0]
+
+
+@dataclass
+class Running:
+    sandbox: Sandbox
+    page: Page
+    http: httpx.AsyncClient
+
+    async def pane(self, which: str, **params: str) -> str:
+        answer = await self.http.get(f"/pane/{which}", params=params)
+        assert answer.status_code == 200
+        return answer.text
+
+    async def post(self, path: str, **body: Any) -> Any:
+        answer = await self.http.post(path, json=body)
+        data = answer.json()
+        assert data["ok"], data
+        return data["result"]
+
+    async def until(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:  # noqa: ASYNC109
+        """Waits for ``check()`` (sync or async) to give something true."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = check()
+            if asyncio.iscoroutine(value):
+                value = await value
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the page never showed it")
+            await asyncio.sleep(0.1)
+
+    async def client_shows(self, text: str, client: str = ANNA.key) -> str:
+        async def check() -> str | None:
+            pane = await self.pane("client", client=client)
+            return pane if text in pane else None
+
+        return str(await self.until(check))
+
+
+@contextlib.asynccontextmanager
+async def sandbox(options: Options) -> AsyncIterator[Running]:
+    """The sandbox running until the block ends, as Ctrl+C would end it."""
+    stop = asyncio.Event()
+    got: dict[str, Any] = {}
+    ready = asyncio.Event()
+
+    def on_ready(box: Sandbox, page: Page) -> None:
+        got.update(sandbox=box, page=page)
+
+    task = asyncio.create_task(run(options, stop, ready=ready, on_ready=on_ready))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({task, waiter}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # its start-up problem
+    assert ready.is_set(), "the sandbox did not start in 60 s"
+    page: Page = got["page"]
+    async with httpx.AsyncClient(base_url=page.url.rstrip("/"), timeout=10) as http:
+        try:
+            yield Running(got["sandbox"], page, http)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+
+def options(tmp_path: Path, **kw: Any) -> Options:
+    return Options(port=0, data_root=tmp_path, env_file=None, settings=FAST, **kw)
+
+
+async def test_a_client_question_is_answered_on_the_page_and_a_button_works(
+    tmp_path: Path,
+) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        page = (await box.http.get("/")).text
+        assert "Анна Смирнова" in page and "John Carter" in page  # the client switcher
+        assert "Мария Иванова" in page  # acting as an engineer
+        await box.post("/api/send", who=ANNA.key, where="client", text="/start")
+        pane = await box.until(lambda: _with_button(box, ANNA.key))
+        chat, message, button = pane
+        await box.post(
+            "/api/press", who=ANNA.key, where="client", chat_id=chat, message_id=message,
+            button=button,
+        )
+        emu = box.sandbox.emu
+        await box.until(lambda: emu.state.callback_answers)
+        assert emu.state.callback_answers[-1]["callback_query_id"]
+
+
+async def _with_button(box: Running, client: str) -> tuple[int, int, str] | None:
+    pane = await box.pane("client", client=client)
+    found = re.search(
+        r'<button class="btn" data-chat="(-?\d+)" data-message="(\d+)" data-button="([^"]+)"',
+        pane,
+    )
+    if not found:
+        return None
+    return int(found[1]), int(found[2]), html.unescape(found[3])
+
+
+async def test_a_ticket_reaches_the_group_and_the_engineers_answer_reaches_the_client(
+    tmp_path: Path,
+) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        emu, world = box.sandbox.emu, box.sandbox.world
+        anna = world.user_id(ANNA)
+        await _register(box, anna, "Не печатается счёт из 1С")
+        topics = await box.until(lambda: emu.topics(world.group_id))
+        thread = next(iter(topics))
+        group = await box.pane("group", **{"as": MARIA.key, "topic": str(thread)})
+        assert 'class="topic active"' in group and "Не печатается счёт" in group
+        await box.post(
+            "/api/send", who=MARIA.key, where="group", topic=thread,
+            text="Проверьте, пожалуйста, принтер по умолчанию",
+        )
+        await box.client_shows("принтер по умолчанию")
+
+
+async def _register(box: Running, client: int, description: str) -> None:
+    """Registers an incident as the client does on the page: every step a press or a message."""
+    emu = box.sandbox.emu
+
+    async def says(text: str, after: int) -> dict[str, Any]:
+        return await emu.wait_message(client, contains=text, after=after, timeout=10)
+
+    async def press(msg: dict[str, Any], label: str) -> None:
+        found = next(b for b in buttons(msg) if label in b)
+        await box.post(
+            "/api/press", who=ANNA.key, where="client", chat_id=client,
+            message_id=msg["message_id"], button=found,
+        )
+
+    await box.post("/api/send", who=ANNA.key, where="client", text="/new")
+    prompt = await says(t("ru", "reg.choose_type").split("\n")[-1], 0)
+    await press(prompt, t("ru", "type.incident"))
+    prompt = await says(t("ru", "reg.choose_priority").split("\n")[0], prompt["message_id"])
+    await press(prompt, t("ru", "prio.high"))
+    prompt = await says(t("ru", "reg.describe")[:20], prompt["message_id"])
+    mark = prompt["message_id"]
+    await box.post("/api/send", who=ANNA.key, where="client", text=description)
+    await says(t("ru", "reg.describe_more")[:10], mark)
+    await press(prompt, t("ru", "reg.done"))
+    summary = await says(t("ru", "reg.summary")[:10], mark)
+    await press(summary, t("ru", "reg.confirm"))
+    await says("✅", summary["message_id"] - 1)
+
+
+async def test_an_uploaded_photo_is_shown_and_downloadable(tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    async with sandbox(options(tmp_path)) as box:
+        answer = await box.http.post(
+            "/api/upload",
+            data={"who": JOHN.key, "where": "client", "caption": "screen"},
+            files={"file": ("screen.png", png, "image/png")},
+        )
+        assert answer.json()["ok"]
+        pane = await box.client_shows("<img", client=JOHN.key)
+        src = re.search(r'<img[^>]+src="([^"]+)"', pane)
+        assert src is not None
+        image = await box.http.get(src[1])
+        assert image.content == png
+        assert image.headers["content-type"] == "image/png"
+
+
+async def test_the_clock_moves_by_business_days(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        before = box.sandbox.clock.now()
+        result = await box.post("/api/clock", amount=5, unit="days")
+        after = box.sandbox.clock.now()
+        calendar = box.sandbox.desk_settings.calendar
+        assert calendar.business_days_between(before, after) == 5
+        assert (after - before).days >= 7  # five business days are at least a week
+        shown = datetime.strptime(result["desk_time"][:16], "%d.%m.%Y %H:%M")
+        assert shown.date() == calendar.local(after).date()
+        with pytest.raises(AssertionError):
+            await box.post("/api/clock", amount=0, unit="days")
+
+
+async def test_a_blocked_client_is_shown_and_the_desk_keeps_working(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        await box.post("/api/fault", kind="block", who=JOHN.key)
+        await box.client_shows("заблокировал бота", JOHN.key)
+        await box.post("/api/fault", kind="unblock", who=JOHN.key)
+        await box.post("/api/send", who=JOHN.key, where="client", text="/start")
+        john = box.sandbox.world.user_id(JOHN)
+        await box.sandbox.emu.wait_message(john, timeout=10)
+
+
+async def test_a_second_start_continues_with_the_same_data(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        await box.post("/api/send", who=ANNA.key, where="client", text="/start")
+        anna = box.sandbox.world.user_id(ANNA)
+        first = await box.sandbox.emu.wait_message(anna, timeout=10)
+        await box.post("/api/clock", amount=1, unit="days")
+        offset = box.sandbox.clock.offset
+    async with sandbox(options(tmp_path)) as box:
+        assert box.sandbox.world.user_id(ANNA) == anna
+        assert box.sandbox.clock.offset == offset
+        pane = await box.pane("client", client=ANNA.key)
+        assert f'id="m{anna}-{first["message_id"]}"' in pane  # the old conversation is there
+        await box.post("/api/send", who=ANNA.key, where="client", text="/help")
+        await box.sandbox.emu.wait_message(anna, timeout=10, after=first["message_id"])
+    async with sandbox(replace(options(tmp_path), fresh=True)) as box:
+        pane = await box.pane("client", client=ANNA.key)
+        assert "id=\"m" not in pane  # --fresh forgets
+
+
+async def test_the_plain_group_has_no_topics(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path, plain=True)) as box:
+        assert not box.sandbox.world.forum
+        group = await box.pane("group", **{"as": MARIA.key})
+        assert 'class="topics"' not in group
+        assert "без тем" in group
+
+
+async def test_events_tell_the_page_when_something_changed(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        async with box.http.stream("GET", "/events") as events:
+            lines = events.aiter_lines()
+            first = await anext(lines)
+            assert first.startswith("data: ")
+            await box.post("/api/send", who=ANNA.key, where="client", text="привет")
+            while True:
+                line = await asyncio.wait_for(anext(lines), 10)
+                if line.startswith("data: ") and line != first:
+                    break
+
+
+async def test_the_command_menu_is_the_bots(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        emu = box.sandbox.emu
+        await box.until(lambda: emu.calls_of("setMyCommands"))
+        await asyncio.sleep(0.5)
+        client = await box.http.get("/api/commands", params={"where": "client", "who": "anna"})
+        names = {c["command"] for c in client.json()["result"]}
+        assert {"new", "tickets"} <= names and "solve" not in names
+        group = await box.http.get("/api/commands", params={"where": "group", "who": "maria"})
+        names = {c["command"] for c in group.json()["result"]}
+        assert {"solve", "close"} <= names
+
+
+async def test_beyond_loopback_the_page_asks_for_a_password(tmp_path: Path) -> None:
+    box_options = replace(options(tmp_path, host="127.0.0.2"), password="s3cret")
+    async with sandbox(box_options) as box:
+        assert (await box.http.get("/")).status_code == 401
+        assert (await box.http.get("/static/page.js")).status_code == 401
+        ok = await box.http.get("/", auth=("", "s3cret"))
+        assert ok.status_code == 200
+        bad = await box.http.get("/", auth=("", "nope"))
+        assert bad.status_code == 401

@@ -214,9 +214,15 @@ class Sandbox:
 
 
 async def run(
-    options: Options, stop: asyncio.Event, *, ready: asyncio.Event | None = None
+    options: Options,
+    stop: asyncio.Event,
+    *,
+    ready: asyncio.Event | None = None,
+    on_ready: Callable[[Sandbox, Page], object] | None = None,
 ) -> None:
-    """Runs the sandbox until ``stop`` is set: emulator, bot, page (and demo data if asked)."""
+    """Runs the sandbox until ``stop`` is set: emulator, bot, page (and demo data if asked).
+
+    ``ready`` is set (and ``on_ready`` called) once the page listens and the bot starts."""
     from bot.app import serve
     from sandbox.web import Page
 

@@ -661,11 +661,30 @@ class FileHandler(Base):
         stored = self.sandbox.emu.state.files.get(file_id)
         if stored is None:
             raise tornado.web.HTTPError(404, "no such file")
-        name = getattr(stored, "file_name", None) or stored.file_path.rsplit("/", 1)[-1]
-        mime = getattr(stored, "mime_type", None) or mimetypes.guess_type(name)[0]
+        obj = stored.obj if isinstance(stored.obj, dict) else {}
+        name = str(obj.get("file_name") or stored.file_path.rsplit("/", 1)[-1])
+        mime = _sniff(stored.data) or obj.get("mime_type") or mimetypes.guess_type(name)[0]
         self.set_header("Content-Type", mime or "application/octet-stream")
         self.set_header("Content-Disposition", f"inline; filename*=UTF-8''{quote(name)}")
         self.finish(stored.data)
+
+
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+)
+
+
+def _sniff(data: bytes) -> str | None:
+    """The image type of an upload by its first bytes (Telegram recompresses photos; the
+    emulator keeps them as they came)."""
+    for head, mime in _SIGNATURES:
+        if data.startswith(head):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 class StaticHandler(tornado.web.StaticFileHandler):

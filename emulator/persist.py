@@ -121,8 +121,9 @@ def load_state(state: EmulatorState, path: Path) -> None:
 
 async def autosave(state: EmulatorState, path: Path, *, every: float = 2.0) -> None:
     """Save ``state`` to ``path`` every ``every`` seconds if its revision moved, until
-    cancelled. A failed save is logged and tried again at the next tick. It does not save
-    when cancelled: stop the emulator first, then :func:`save_state` a last time."""
+    cancelled. A failed save is logged and tried again at the next tick (the task never
+    fails). It does not save when cancelled: stop the emulator first, then
+    :func:`save_state` a last time."""
     saved = state.revision
     while True:
         await asyncio.sleep(every)
@@ -131,7 +132,7 @@ async def autosave(state: EmulatorState, path: Path, *, every: float = 2.0) -> N
             continue
         try:
             save_state(state, path)
-        except OSError:
+        except Exception:
             log.exception("emulator: could not save the state to %s", path)
         else:
             saved = revision

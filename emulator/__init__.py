@@ -98,7 +98,7 @@ class BotApiEmulator:
         connections are closed and the requests in flight have ended when it returns."""
         self.state.closing = True
         self.state.shutdown_event.set()
-        self.state.changed()
+        self.state.wake()
         if self._server is not None:
             await self._server.stop()
             self._server = None

@@ -215,7 +215,7 @@ class BotApiHandler(_Base):
                 hold._settle("dropped")
         finally:
             hold._settle("dropped")
-            self.state.changed()
+            self.state.wake()  # a hold settled: no change of the world
 
     async def _park(self, event: asyncio.Event | None, timeout: float | None) -> str:  # noqa: ASYNC109
         """Waits for ``event``, ``timeout`` seconds, the client going away or the emulator

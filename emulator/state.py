@@ -377,11 +377,21 @@ class EmulatorState:
         self.last_poll: JsonDict | None = None
         # Bot API calls by client tag (the ``/_client/<tag>/bot...`` URL prefix)
         self.calls_by_client: dict[str | None, list[tuple[str, JsonDict]]] = {}
+        # moves on every change of the world (see changed()): when to save it, when a page
+        # showing the chats is out of date
+        self.revision = 0
 
     # ------------------------------------------------------------------ notifications
 
     def changed(self) -> None:
-        """Wake up long polls and waiters (call after every state change)."""
+        """Record a change of the world (anything a chat shows, or what a restart must keep:
+        :attr:`revision` moves) and wake up long polls and waiters."""
+        self.revision += 1
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake up long polls and waiters without a change of the world (a poll arrived, a
+        fault settled, the emulator stops): :attr:`revision` stays."""
         if self._change_event is not None:
             self._change_event.set()
             self._change_event = None
@@ -1163,7 +1173,7 @@ class EmulatorState:
             self.polls += 1
             self.polls_by_client[client] += 1
             self.last_poll = params
-            self.changed()
+            self.wake()
         else:
             self.calls.append((canonical, params))
             self.calls_by_client.setdefault(client, []).append((canonical, params))
@@ -1199,7 +1209,7 @@ class EmulatorState:
         self.fault_log.append((inj.kind, canonical, params))
         if inj.hold is not None:
             inj.hold._arrive(params, result)
-            self.changed()
+            self.wake()
         return result, AnswerFault(inj.kind, seconds=inj.delay, hold=inj.hold)
 
     def _remember_html(self, method: str, params: JsonDict, result: Any) -> None:
@@ -1240,14 +1250,17 @@ class EmulatorState:
             self.allowed_updates = params["allowed_updates"] or None
         self._poll_generation += 1
         generation = self._poll_generation
-        self.changed()  # terminates an older long poll (409 like Telegram)
+        self.wake()  # terminates an older long poll (409 like Telegram)
         if isinstance(offset, int) and offset != 0:
+            pending = len(self.updates)
             if offset > 0:
                 self.updates = [
                     u for u in self.updates if u["update_id"] >= offset or self._is_forced(u)
                 ]
             else:
                 self.updates = self.updates[offset:]
+            if len(self.updates) != pending:
+                self.changed()  # confirmed updates are gone for good, also after a restart
         deadline = time.monotonic() + float(timeout)
         while True:
             if self.allowed_updates:
@@ -1457,17 +1470,22 @@ def m_setWebhook(s: EmulatorState, p: JsonDict, f: dict[str, UploadedFile]) -> b
     if url and not str(url).startswith("https://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
     s.webhook_url = str(url)
-    if p.get("drop_pending_updates"):
-        s.updates.clear()
+    _drop_pending(s, p)
     return True
 
 
 @api
 def m_deleteWebhook(s: EmulatorState, p: JsonDict, f: dict[str, UploadedFile]) -> bool:
     s.webhook_url = ""
-    if p.get("drop_pending_updates"):
-        s.updates.clear()
+    _drop_pending(s, p)
     return True
+
+
+def _drop_pending(s: EmulatorState, p: JsonDict) -> None:
+    """``drop_pending_updates`` of setWebhook/deleteWebhook."""
+    if p.get("drop_pending_updates") and s.updates:
+        s.updates.clear()
+        s.changed()
 
 
 @api

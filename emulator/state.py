@@ -334,6 +334,8 @@ class EmulatorState:
         self.callback_answers: list[JsonDict] = []
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.reactions_store: dict[tuple[int, int], list[JsonDict]] = {}
+        # the last chat action per (chat, thread) and when: the page's "typing…" hint
+        self.chat_actions: dict[tuple[int, int | None], tuple[str, float]] = {}
         # (chat_id, message_id) -> the HTML source the bot sent (parse_mode=HTML)
         self.html_sources: dict[tuple[int, int], str] = {}
         # (chat_id, message_id) -> every inline keyboard the message ever had (stale presses)
@@ -2008,6 +2010,8 @@ def m_sendChatAction(s: EmulatorState, p: JsonDict, f: dict[str, UploadedFile]) 
     s._thread(chat, p.get("message_thread_id"))
     if p.get("action") not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
+    s.chat_actions[(chat.id, p.get("message_thread_id"))] = (str(p["action"]), time.time())
+    s.changed()
     return True
 
 

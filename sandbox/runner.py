@@ -19,10 +19,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from emulator.persist import load_state, save_state
-
 from desk.clock import OffsetClock
 from emulator import BotApiEmulator
+from emulator.persist import load_state, save_state
 from sandbox.world import CLIENTS, ENGINEERS, World
 
 if TYPE_CHECKING:

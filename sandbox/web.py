@@ -461,7 +461,7 @@ class IndexHandler(Base):
                 cancel=label["cancel"],
                 clock=label["clock"],
                 desk_time=label["desk_time"],
-                now=html.escape(self.desk_time()),
+                now=html.escape(desk_time(self.sandbox, lang)),
                 plus=label["plus"],
                 hours=label["hours"],
                 days=label["days"],
@@ -475,22 +475,24 @@ class IndexHandler(Base):
             )
         )
 
-    def desk_time(self) -> str:
-        return desk_time(self.sandbox)
+
+WEEKDAYS = {
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
 
 
-def desk_time(sandbox: Sandbox) -> str:
-    """The desk's clock in its own zone, as the panel shows it."""
-    settings = sandbox.desk_settings
-    moment = sandbox.clock.now().astimezone(settings.zone)
-    return moment.strftime("%d.%m.%Y %H:%M %a")
+def desk_time(sandbox: Sandbox, lang: str) -> str:
+    """The desk's clock in its own zone, as the panel shows it: ``01.12.2026 10:30 вт``."""
+    moment = sandbox.clock.now().astimezone(sandbox.desk_settings.zone)
+    return f"{moment:%d.%m.%Y %H:%M} {WEEKDAYS[lang][moment.weekday()]}"
 
 
 class ClientPaneHandler(Base):
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("X-Revision", str(self.sandbox.emu.state.revision))
-        self.set_header("X-Desk-Time", quote(desk_time(self.sandbox)))
+        self.set_header("X-Desk-Time", quote(desk_time(self.sandbox, self.lang())))
         self.finish(self.page.client_pane(self.get_query_argument("client", None), self.lang()))
 
 
@@ -612,7 +614,7 @@ class ClockHandler(Base):
         else:
             target = calendar.add_business_days(now, amount)
         sandbox.advance(target - now)
-        self.done({"desk_time": desk_time(sandbox)})
+        self.done({"desk_time": desk_time(sandbox, self.lang())})
 
 
 class FaultHandler(Base):

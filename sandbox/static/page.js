@@ -155,12 +155,12 @@
       } else if (el.matches(".commands")) {
         await showCommands(el.closest("form"));
       } else if (el.matches("[data-clock]")) {
-        const r = await api("/api/clock", { amount: Number(el.dataset.clock), unit: el.dataset.unit });
+        const r = await api("/api/clock?lang=" + config.lang, { amount: Number(el.dataset.clock), unit: el.dataset.unit });
         document.getElementById("desk-time").textContent = r.desk_time;
       } else if (el.id === "clock-go") {
         const amount = Number(document.getElementById("clock-amount").value);
         const unit = document.getElementById("clock-unit").value;
-        const r = await api("/api/clock", { amount, unit });
+        const r = await api("/api/clock?lang=" + config.lang, { amount, unit });
         document.getElementById("desk-time").textContent = r.desk_time;
       } else if (el.matches("[data-fault]")) {
         await api("/api/fault", { kind: el.dataset.fault, who: state.client });

@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
+from emulator import buttons
 from sandbox.runner import Options, Sandbox, run
 from sandbox.web import Page
-from emulator import buttons
 from sandbox.world import CLIENTS, ENGINEERS
 from tests.e2e.conftest import t
 
@@ -115,7 +115,11 @@ async def test_a_client_question_finds_an_article_and_its_button_opens_it(
             lambda: _with_button(box, ANNA.key, "Не приходят уведомления")
         )
         await box.post(
-            "/api/press", who=ANNA.key, where="client", chat_id=chat, message_id=message,
+            "/api/press",
+            who=ANNA.key,
+            where="client",
+            chat_id=chat,
+            message_id=message,
             button=button,
         )
         await box.client_shows(ARTICLE_LINE)
@@ -148,7 +152,10 @@ async def test_a_ticket_reaches_the_group_and_the_engineers_answer_reaches_the_c
         group = await box.pane("group", **{"as": MARIA.key, "topic": str(thread)})
         assert 'class="topic active"' in group and "Не печатается счёт" in group
         await box.post(
-            "/api/send", who=MARIA.key, where="group", topic=thread,
+            "/api/send",
+            who=MARIA.key,
+            where="group",
+            topic=thread,
             text="Проверьте, пожалуйста, принтер по умолчанию",
         )
         await box.client_shows("принтер по умолчанию")
@@ -164,8 +171,12 @@ async def _register(box: Running, client: int, description: str) -> None:
     async def press(msg: dict[str, Any], label: str) -> None:
         found = next(b for b in buttons(msg) if label in b)
         await box.post(
-            "/api/press", who=ANNA.key, where="client", chat_id=client,
-            message_id=msg["message_id"], button=found,
+            "/api/press",
+            who=ANNA.key,
+            where="client",
+            chat_id=client,
+            message_id=msg["message_id"],
+            button=found,
         )
 
     await box.post("/api/send", who=ANNA.key, where="client", text="/new")
@@ -181,6 +192,28 @@ async def _register(box: Running, client: int, description: str) -> None:
     summary = await says(t("ru", "reg.summary")[:10], mark)
     await press(summary, t("ru", "reg.confirm"))
     await says("✅", summary["message_id"] - 1)
+
+
+async def test_moving_the_clock_closes_a_solved_ticket_the_client_left_silent(
+    tmp_path: Path,
+) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        emu, world = box.sandbox.emu, box.sandbox.world
+        anna = world.user_id(ANNA)
+        await _register(box, anna, "Не открывается отчёт")
+        thread = next(iter(await box.until(lambda: emu.topics(world.group_id))))
+        await box.post(
+            "/api/send",
+            who=MARIA.key,
+            where="group",
+            topic=thread,
+            text="/solve Очистите кэш отчётов",
+        )
+        await box.client_shows("Очистите кэш отчётов")
+        await box.post("/api/clock", amount=4, unit="days")
+        await box.client_shows("закроется автоматически")  # the reminder, a day before
+        await box.post("/api/clock", amount=1, unit="days")
+        await box.client_shows("закрыта автоматически")
 
 
 async def test_an_uploaded_photo_is_shown_and_downloadable(tmp_path: Path) -> None:
@@ -240,15 +273,31 @@ async def test_a_second_start_continues_with_the_same_data(tmp_path: Path) -> No
         await box.sandbox.emu.wait_message(anna, timeout=10, after=first["message_id"])
     async with sandbox(replace(options(tmp_path), fresh=True)) as box:
         pane = await box.pane("client", client=ANNA.key)
-        assert "id=\"m" not in pane  # --fresh forgets
+        assert 'id="m' not in pane  # --fresh forgets
 
 
-async def test_the_plain_group_has_no_topics(tmp_path: Path) -> None:
+async def test_in_the_plain_group_a_reply_to_the_ticket_reaches_the_client(
+    tmp_path: Path,
+) -> None:
     async with sandbox(options(tmp_path, plain=True)) as box:
-        assert not box.sandbox.world.forum
+        emu, world = box.sandbox.emu, box.sandbox.world
+        assert not world.forum
+        anna = world.user_id(ANNA)
+        await _register(box, anna, "Не печатается счёт из 1С")
+        header = await emu.wait_message(world.group_id, contains="Не печатается счёт", timeout=10)
         group = await box.pane("group", **{"as": MARIA.key})
-        assert 'class="topics"' not in group
-        assert "без тем" in group
+        assert 'class="topics"' not in group and "без тем" in group
+        assert f'data-reply="{header["message_id"]}"' in group  # the reply action
+        await box.post(
+            "/api/send",
+            who=MARIA.key,
+            where="group",
+            reply_to=header["message_id"],
+            text="Переустановите драйвер принтера",
+        )
+        await box.client_shows("Переустановите драйвер принтера")
+        group = await box.pane("group", **{"as": MARIA.key})
+        assert 'class="quote' in group  # the reply shows what it answers
 
 
 async def test_events_tell_the_page_when_something_changed(tmp_path: Path) -> None:

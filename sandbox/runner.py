@@ -8,7 +8,6 @@ clock the page can move forward (the desk takes its time from one place).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import json
 import logging
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from desk.clock import OffsetClock
 from emulator import BotApiEmulator
-from emulator.persist import load_state, save_state
+from emulator.persist import autosave, load_state, save_state
 from sandbox.world import CLIENTS, ENGINEERS, World
 
 if TYPE_CHECKING:
@@ -37,7 +36,6 @@ TOKEN = "7000000001:SANDBOX-not-a-real-token"
 BOT_USERNAME = "support_sandbox_bot"
 BOT_NAME = "Поддержка"
 GROUP_TITLE = "Поддержка — инженеры"
-SAVE_EVERY = 2.0  # seconds between saves of the emulator's world when it changed
 SWEEP_INTERVAL = 2.0  # reminders and auto-close follow a moved clock within seconds
 
 
@@ -102,7 +100,6 @@ class Sandbox:
         self.clock = OffsetClock()
         self.world: World
         self.fresh_world = False
-        self._saved_revision = -1
 
     # --------------------------------------------------------------------- the world
 
@@ -153,24 +150,25 @@ class Sandbox:
             emu.add_member(group, world.user_id(person), status)
         self.world = world
         self.fresh_world = True
-        self.save(force=True)
+        self.save()
 
-    def save(self, *, force: bool = False) -> None:
-        """Writes the world, the emulator's chats and the clock, if anything changed."""
-        revision = self.emu.state.revision
-        if not force and revision == self._saved_revision:
-            return
+    def save(self) -> None:
+        """Writes the world, the emulator's chats and the clock."""
         self.files.world.write_text(json.dumps(asdict(self.world)), encoding="utf-8")
         self.files.clock.write_text(
             json.dumps({"offset": self.clock.offset.total_seconds()}), encoding="utf-8"
         )
         save_state(self.emu.state, self.files.emulator)
-        self._saved_revision = revision
+
+    async def emu_autosave(self) -> None:
+        """Saves the emulator's chats every few seconds while they change (until cancelled;
+        the last save is :meth:`save` after the emulator stopped)."""
+        await autosave(self.emu.state, self.files.emulator)
 
     def advance(self, delta: timedelta) -> None:
         """Moves the desk's clock forward and keeps the new offset."""
         self.clock.advance(delta)
-        self.save(force=True)
+        self.save()
         self.emu.state.changed()
 
     # --------------------------------------------------------------------- the bot
@@ -204,13 +202,6 @@ class Sandbox:
         }
         return Settings(_env_file=self.options.env_file, **values)  # type: ignore[call-arg]
 
-    async def keep_saving(self, stop: asyncio.Event) -> None:
-        """Saves the emulator's world every few seconds while it changes."""
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SAVE_EVERY)
-            self.save()
-
 
 async def run(
     options: Options,
@@ -237,30 +228,30 @@ async def run(
                 f"cannot listen on {options.host}:{options.port} ({exc.strerror}); "
                 "choose another port with --port"
             ) from None
-        settings = sandbox.desk_settings
         bot_stop = asyncio.Event()
-        bot = asyncio.create_task(serve(settings, stop=bot_stop, clock=sandbox.clock))
-        saver = asyncio.create_task(sandbox.keep_saving(stop))
-        demo: asyncio.Task[None] | None = None
+        background = [
+            asyncio.create_task(sandbox.emu_autosave(), name="sandbox-autosave"),
+        ]
+        bot = asyncio.create_task(serve(sandbox.desk_settings, stop=bot_stop, clock=sandbox.clock))
         if options.demo_data:
             from sandbox.demo import fill
 
-            demo = asyncio.create_task(fill(sandbox))
+            background.append(asyncio.create_task(fill(sandbox), name="sandbox-demo"))
         announce(options, page.url, sandbox)
         if on_ready is not None:
             on_ready(sandbox, page)
         if ready is not None:
             ready.set()
         stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({bot, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        if demo is not None:
-            demo.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await demo
-        bot_stop.set()
+        try:
+            await asyncio.wait({bot, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            for task in background:  # the demo's people stop first, then the bot
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            bot_stop.set()
         await bot  # raises the bot's start-up problem, if it had one
-        stop.set()
-        await saver
     finally:
         await page.close()
         await sandbox.emu.stop()

@@ -38,6 +38,7 @@ TYPING_SECONDS = 5.0  # how long a sendChatAction shows
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MAX_UPLOAD = 20 * 1024 * 1024
 HEARTBEAT = 15.0
+RETRY_AFTER = 3  # seconds the injected 429s ask the bot to wait
 
 LABELS: dict[str, dict[str, str]] = {
     "ru": {
@@ -58,7 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "hours": "раб. часов",
         "days": "раб. дней",
         "faults": "Сбои Telegram",
-        "inject_429": "429 на 3 следующих отправки",
+        "inject_429": "429 на 3 следующих сообщения бота",
         "block": "Клиент заблокировал бота",
         "unblock": "Клиент разблокировал бота",
         "blocked": "заблокировал бота",
@@ -89,7 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
         "hours": "working hours",
         "days": "business days",
         "faults": "Telegram faults",
-        "inject_429": "429 on the next 3 sends",
+        "inject_429": "429 on the bot's next 3 messages",
         "block": "Client blocked the bot",
         "unblock": "Client unblocked the bot",
         "blocked": "blocked the bot",
@@ -124,9 +125,10 @@ class Page:
         self.port = 0
         self.streams: set[EventsHandler] = set()
         self._wake = asyncio.Event()
-        sandbox.emu.state.listeners.append(self._changed)
+        sandbox.emu.state.listeners.append(self.wake)
 
-    def _changed(self) -> None:
+    def wake(self) -> None:
+        """Wakes the event streams (the emulator changed, or one of them closed)."""
         self._wake.set()
 
     async def changed(self, since: int, timeout: float) -> int:  # noqa: ASYNC109
@@ -192,7 +194,7 @@ class Page:
             await self.server.close_all_connections()
             self.server = None
         with contextlib.suppress(ValueError):
-            self.sandbox.emu.state.listeners.remove(self._changed)
+            self.sandbox.emu.state.listeners.remove(self.wake)
 
     # ------------------------------------------------------------------ views
 
@@ -531,7 +533,7 @@ class EventsHandler(Base):
 
     def on_connection_close(self) -> None:
         self.closing = True
-        self.page._wake.set()
+        self.page.wake()
 
 
 class SendHandler(Base):
@@ -623,10 +625,13 @@ class FaultHandler(Base):
         kind = data.get("kind")
         emu = self.sandbox.emu
         if kind == "429":
-            for method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
-                emu.inject_error(
-                    method, 429, "Too Many Requests: retry after 5", retry_after=5, times=3
-                )
+            emu.inject_error(
+                "sendMessage",
+                429,
+                f"Too Many Requests: retry after {RETRY_AFTER}",
+                retry_after=RETRY_AFTER,
+                times=3,
+            )
         elif kind in ("block", "unblock"):
             user = self.who(data, CLIENTS)
             if kind == "block":

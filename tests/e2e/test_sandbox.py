@@ -233,6 +233,44 @@ async def test_an_uploaded_photo_is_shown_and_downloadable(tmp_path: Path) -> No
         assert image.headers["content-type"] == "image/png"
 
 
+async def test_several_files_are_one_album_and_a_document_downloads_with_its_name(
+    tmp_path: Path,
+) -> None:
+    log = b"2026-11-30 10:00 ERROR smtp: 421 Too many messages\n"
+    png = b"\x89PNG\r\n\x1a\n" + b"1" * 32
+    async with sandbox(options(tmp_path)) as box:
+        answer = await box.http.post(
+            "/api/upload",
+            data={"who": ANNA.key, "where": "client", "caption": "лог и снимок"},
+            files=[
+                ("file", ("mail.log", log, "text/plain")),
+                ("file", ("screen.png", png, "image/png")),
+            ],
+        )
+        ids = answer.json()["result"]["message_ids"]
+        assert len(ids) == 2
+        pane = await box.client_shows("mail.log")
+        assert pane.count('class="media album"') == 1  # one bubble for both
+        link = re.search(r'<a class="file document" href="([^"]+)" download="mail.log"', pane)
+        assert link is not None
+        document = await box.http.get(link[1])
+        assert document.content == log
+        assert "mail.log" in document.headers["content-disposition"]
+
+
+async def test_an_injected_429_is_waited_out_and_the_answer_still_arrives(
+    tmp_path: Path,
+) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        emu = box.sandbox.emu
+        await box.post("/api/fault", kind="429", who=ANNA.key)
+        await box.post("/api/send", who=ANNA.key, where="client", text="/help")
+        anna = box.sandbox.world.user_id(ANNA)
+        await emu.wait_message(anna, timeout=30)
+        refused = [e for e in emu.errors if e[2].error_code == 429]
+        assert len(refused) == 3  # every injected 429 was met, then the message went
+
+
 async def test_the_clock_moves_by_business_days(tmp_path: Path) -> None:
     async with sandbox(options(tmp_path)) as box:
         before = box.sandbox.clock.now()

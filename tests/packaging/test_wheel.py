@@ -25,7 +25,7 @@ import pytest
 pytestmark = pytest.mark.packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("bot", "desk", "kb", "storage", "emulator")
+PACKAGES = ("bot", "desk", "kb", "storage", "emulator", "sandbox")
 
 
 def run(*cmd: str | Path, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -66,6 +66,7 @@ def test_a_wheel_installs_a_complete_support_bot(tmp_path: Path) -> None:
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
     assert [f for f in shipped if f not in in_wheel] == []
     assert any(f.startswith("kb/articles/") and f.endswith(".md") for f in in_wheel)
+    assert {"sandbox/static/shell.html", "sandbox/static/page.js"} <= in_wheel
 
     # A new environment with this one's dependencies visible, and the wheel installed.
     venv = tmp_path / "venv"

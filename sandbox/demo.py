@@ -586,5 +586,5 @@ async def fill(sandbox: Sandbox) -> None:
         return
     elapsed = time.monotonic() - started
     marker.write_text(f"filled in {elapsed:.0f} s\n", encoding="utf-8")
-    sandbox.save(force=True)
+    sandbox.save()
     log.info("demo data: done in %.0f s", elapsed)

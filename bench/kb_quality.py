@@ -1,10 +1,18 @@
-"""Quality of the knowledge-base matcher on a labelled question set.
+"""Quality of the knowledge-base matcher on labelled question sets, for two bases.
 
-Prints hit@1, hit@3 (answerable questions: an expected article among the top 1/3 shown),
-the false-suggestion rate on the questions with no answer (chatter and uncovered support
-questions separately), per kind; the last line is one JSON object.
+* ``ours``: the shipped articles (``kb/articles``, with the client phrasings and aliases the
+  starter base carries) and ``bench/data/kb_questions_{dev,test}.jsonl``;
+* ``crm``: a different product's base written as a desk's own writers would, without client
+  phrasings (``bench/kb2/``, see its README), and questions written separately.
 
-    python bench/kb_quality.py [--set test|dev] [--no-semantic] [--tune]
+For each: hit@1, hit@3 (answerable questions: an expected article among the top 1/3 shown),
+hit@3 with every result shown (the ranking alone), the false-suggestion rate on questions with
+no answer (chatter and uncovered support questions separately), the share of support
+questions sent straight to registration (nothing shown), per kind; the last line is one JSON
+object with both bases. Each question is asked in its client's language (``english`` kind:
+en, else ru), as the bot asks the matcher.
+
+    python bench/kb_quality.py [--base ours|crm|both] [--set test|dev] [--no-semantic] [--tune]
 
 `--tune` searches the threshold and weights on the set (use it on dev, report on test).
 """
@@ -31,9 +39,20 @@ from kb.smalltalk import classify  # noqa: E402
 CHATTER_KINDS = {"greeting", "thanks", "chitchat", "offtopic"}
 
 
-def load_set(name: str) -> list[dict[str, Any]]:
-    path = ROOT / "bench" / "data" / f"kb_questions_{name}.jsonl"
+BASES = {
+    "ours": (DEFAULT_KB_DIR, ROOT / "bench" / "data" / "kb_questions_{set}.jsonl"),
+    "crm": (ROOT / "bench" / "kb2" / "articles", ROOT / "bench" / "kb2" / "questions_{set}.jsonl"),
+}
+
+
+def load_set(base: str, name: str) -> list[dict[str, Any]]:
+    path = Path(str(BASES[base][1]).format(set=name))
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def lang_of(item: dict[str, Any]) -> str:
+    """The language the question's client writes in (their Telegram language)."""
+    return str(item.get("lang") or ("en" if item["kind"] == "english" else "ru"))
 
 
 def evaluate(
@@ -43,14 +62,19 @@ def evaluate(
 ) -> dict[str, Any]:
     """Scores the matcher as the bot shows results: top 3 above the threshold."""
     per_kind: dict[str, list[float]] = defaultdict(list)
-    hit1 = hit3 = answerable = 0
+    hit1 = hit3 = answerable = ranked3 = 0
     chatter_false = chatter_total = uncovered_false = uncovered_total = 0
+    support = straight = 0  # support questions (answerable or not), and those shown nothing
     for item in questions:
-        outcome = matcher.search(item["q"], top=3)
+        outcome = matcher.search(item["q"], top=3, lang=lang_of(item))
         shown = [r.article.id for r in outcome.results]
         expected = set(item["expected"])
+        if expected or item["kind"] not in CHATTER_KINDS:
+            support += 1
+            straight += not shown and outcome.chatter is None
         if expected:
             answerable += 1
+            ranked3 += bool(expected & {r.article.id for r in matcher.rank(item["q"], limit=3)})
             h1 = bool(shown[:1]) and shown[0] in expected
             h3 = bool(expected & set(shown[:3]))
             hit1 += h1
@@ -71,6 +95,8 @@ def evaluate(
         "no_answer": no_answer,
         "hit@1": round(hit1 / max(1, answerable), 3),
         "hit@3": round(hit3 / max(1, answerable), 3),
+        "hit@3_all_shown": round(ranked3 / max(1, answerable), 3),
+        "straight_to_registration": round(straight / max(1, support), 3),
         "false_suggestion_rate": round((chatter_false + uncovered_false) / max(1, no_answer), 3),
         "false_rate_chatter": round(chatter_false / max(1, chatter_total), 3),
         "false_rate_uncovered": round(uncovered_false / max(1, uncovered_total), 3),
@@ -129,16 +155,12 @@ def _fast_eval(
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="test", choices=["test", "dev"])
-    parser.add_argument("--no-semantic", action="store_true")
-    parser.add_argument("--tune", action="store_true")
-    args = parser.parse_args()
-    articles = load_dir(DEFAULT_KB_DIR).articles
-    questions = load_set(args.set)
-    embedder = None if args.no_semantic else load_embedder()
-    cache = EmbeddingCache(ROOT / "data" / "bench-kb-embeddings.npz")
+def run_base(base: str, args: argparse.Namespace, embedder: Any) -> dict[str, Any]:
+    """Loads a base and its question set and evaluates the matcher on it."""
+    kb_dir = BASES[base][0]
+    articles = load_dir(kb_dir).articles
+    questions = load_set(base, args.set)
+    cache = EmbeddingCache(ROOT / "data" / f"bench-kb-embeddings-{base}.npz")
     config = MatcherConfig()
     if args.tune:
         config = tune(articles, embedder, cache, questions)
@@ -151,15 +173,45 @@ def main() -> None:
     matcher = Matcher(articles, config=config, embedder=embedder, cache=cache)
     stats = evaluate(matcher, questions)
     stats.update(
+        base=base,
         set=args.set,
         semantic=matcher.semantic,
         articles=len(articles),
         threshold=matcher.threshold,
         seconds=round(time.perf_counter() - started, 2),
     )
-    for kind, value in stats["per_kind"].items():
-        print(f"{kind:>12}: {value:.2f}")
-    print(json.dumps(stats, ensure_ascii=False))
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="both", choices=["ours", "crm", "both"])
+    parser.add_argument("--set", default="test", choices=["test", "dev"])
+    parser.add_argument("--no-semantic", action="store_true")
+    parser.add_argument("--tune", action="store_true")
+    args = parser.parse_args()
+    embedder = None if args.no_semantic else load_embedder()
+    bases = ["ours", "crm"] if args.base == "both" else [args.base]
+    results = {base: run_base(base, args, embedder) for base in bases}
+    rows = [
+        "hit@1",
+        "hit@3",
+        "hit@3_all_shown",
+        "false_rate_chatter",
+        "false_rate_uncovered",
+        "straight_to_registration",
+        "threshold",
+        "answerable",
+        "no_answer",
+    ]
+    print(f"{'':>26}" + "".join(f"{base:>10}" for base in bases))
+    for row in rows:
+        print(f"{row:>26}" + "".join(f"{results[b][row]:>10}" for b in bases))
+    kinds = sorted({k for b in bases for k in results[b]["per_kind"]})
+    for kind in kinds:
+        cells = "".join(f"{results[b]['per_kind'].get(kind, ''):>10}" for b in bases)
+        print(f"{kind:>26}{cells}")
+    print(json.dumps(results, ensure_ascii=False))
 
 
 if __name__ == "__main__":

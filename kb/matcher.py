@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 
 BODY_PARAGRAPHS = 4
+# How far down the ranking a search looks for articles in the client's language.
+LANGUAGE_DEPTH = 5
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"[`*_#>]")
 
@@ -47,6 +49,9 @@ class MatcherConfig:
     # Cosine similarity that counts as a full semantic match (USE scores right answers ~0.5).
     semantic_full: float = 0.65
     sentence_penalty: float = 0.95
+    # An article in the client's language is preferred when it scores within this of the best
+    # (3: the widest that loses no right answer on either base's dev set, bench/kb_quality.py).
+    language_margin: float = 3.0
     max_sentences: int = 8
 
 
@@ -220,17 +225,35 @@ class Matcher:
             for i in order
         ]
 
-    def search(self, text: str, top: int = 3) -> Outcome:
-        """Up to `top` articles above the threshold; none for chatter or no good match."""
+    def search(self, text: str, top: int = 3, *, lang: str | None = None) -> Outcome:
+        """Up to `top` articles above the threshold; none for chatter or no good match.
+
+        With the client's `lang`, articles in that language come first and alone: one in the
+        other language is shown only when none in theirs passes the threshold."""
         text = text.strip()
         if not text:
             return Outcome(query=text)
         chatter = classify(text)
         if chatter is not None:
             return Outcome(query=text, chatter=chatter)
-        ranked = self.rank(text, limit=top)
-        passing = [r for r in ranked if r.score >= self.threshold]
-        return Outcome(query=text, results=passing)
+        wanted = top if lang is None else top * LANGUAGE_DEPTH
+        passing = [r for r in self.rank(text, limit=wanted) if r.score >= self.threshold]
+        chosen = prefer_language(passing, lang, self.config.language_margin)
+        return Outcome(query=text, results=chosen[:top])
+
+
+def prefer_language(results: Sequence[Result], lang: str | None, margin: float) -> list[Result]:
+    """The results in the client's `lang` when one of them fits, else all of them (best
+    first either way).
+
+    An article in `lang` fits when it scores within `margin` of the best result: a weak
+    article in the client's language does not hide the right one in the other."""
+    if lang is None or not results:
+        return list(results)
+    best = max(r.score for r in results)
+    own = [r for r in results if r.article.lang == lang]
+    fits = any(r.score >= best - margin for r in own)
+    return own if fits else list(results)
 
 
 def default_cache_path(kb_dir: Path, data_dir: Path) -> Path:

@@ -119,9 +119,10 @@ class KnowledgeBase:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def search(self, text: str, top: int = 3) -> Outcome:
-        """Up to `top` articles for a question (none for chatter or no good match)."""
-        return self.matcher.search(text, top=top)
+    def search(self, text: str, top: int = 3, *, lang: str | None = None) -> Outcome:
+        """Up to `top` articles for a question (none for chatter or no good match), those in
+        the client's `lang` first and alone when there are any."""
+        return self.matcher.search(text, top=top, lang=lang)
 
     def article(self, article_id: str) -> Article | None:
         """An article by id."""

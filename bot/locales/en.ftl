@@ -211,8 +211,10 @@ kb-ask_prompt = Write your question in your own words and I will look in the kno
 kb-found = 📚 The knowledge base may already have the answer:
 kb-maybe = 📚 No exact answer, but this may help:
 kb-result_line =
-    { $n }. <b>{ $title }</b>
+    { $n }. <b>{ $title }</b>{ $language_note }
     <i>{ $snippet }</i>
+kb-article_in_en = (article in English)
+kb-article_in_ru = (article in Russian)
 kb-open_ticket = 📝 No answer here: open a ticket
 kb-helped = 👍 This helped
 kb-not_helped = 📝 Not helped: open a ticket

@@ -242,8 +242,10 @@ kb-ask_prompt = Напишите вопрос своими словами — я
 kb-found = 📚 Похоже, ответ уже есть в базе знаний:
 kb-maybe = 📚 Точного ответа не нашёл, но, возможно, поможет:
 kb-result_line =
-    { $n }. <b>{ $title }</b>
+    { $n }. <b>{ $title }</b>{ $language_note }
     <i>{ $snippet }</i>
+kb-article_in_en = (статья на английском)
+kb-article_in_ru = (статья на русском)
 kb-open_ticket = 📝 Нет ответа — открыть заявку
 kb-helped = 👍 Помогло
 kb-not_helped = 📝 Не помогло — открыть заявку

@@ -20,7 +20,7 @@ from bot.incoming import Incoming
 from bot.service import drafts
 from bot.service.lookup import find_ticket, ticket_or_explain
 from bot.service.origin import Origin
-from bot.texts import t
+from bot.texts import Raw, t
 from desk.roles import Privilege, may, role_in_chat
 from desk.text import truncate
 from desk.tickets import format_number
@@ -36,9 +36,10 @@ logger = logging.getLogger(__name__)
 CONFIDENT_MARGIN = 15.0
 
 
-async def search(desk: Desk, text: str) -> Outcome:
-    """Runs the matcher off the event loop (the semantic stage is CPU work)."""
-    return await asyncio.to_thread(desk.kb.search, text, 3)
+async def search(desk: Desk, text: str, lang: str) -> Outcome:
+    """Runs the matcher off the event loop (the semantic stage is CPU work); articles in the
+    client's language `lang` first."""
+    return await asyncio.to_thread(desk.kb.search, text, 3, lang=lang)
 
 
 async def record(
@@ -70,16 +71,21 @@ def results_message(
     lines = [t(lang, "kb.found" if confident else "kb.maybe")]
     buttons = []
     for n, result in enumerate(outcome.results, start=1):
+        article = result.article
+        foreign = article.lang != lang  # shown only because none in the client's fits
+        note = " " + t(lang, f"kb.article_in_{article.lang}") if foreign else ""
         lines.append(
             t(
                 lang,
                 "kb.result_line",
                 n=n,
-                title=result.article.title,
-                snippet=result.article.snippet(),
+                title=article.title,
+                language_note=Raw(note),
+                snippet=article.snippet(),
             )
         )
-        label = truncate(f"{n}. {result.article.title}", 60)
+        mark = f" ({article.lang.upper()})" if foreign else ""
+        label = truncate(f"{n}. {article.title}", 60 - len(mark)) + mark
         buttons.append([InlineKeyboardButton(label, callback_data=cb.kb_open(search_id, n - 1))])
     buttons.append(
         [InlineKeyboardButton(t(lang, "kb.open_ticket"), callback_data=cb.kb_ticket(search_id))]
@@ -110,7 +116,7 @@ async def answer_question(
                 unit, client, prefill=(message_id, message), intro=t(lang, "reg.no_open_ticket")
             )
         return
-    outcome = await search(desk, text)
+    outcome = await search(desk, text, lang)
     async with desk.unit() as unit:
         search_id = await record(unit, client, outcome, message_id=message_id, source="chat")
         if outcome.chatter is not None:
@@ -146,7 +152,7 @@ async def search_command(desk: Desk, client: Client, *, message_id: int, query: 
         async with desk.unit() as unit:
             await unit.out.message(client.id, t(client.language, "kb.usage"))
         return
-    outcome = await search(desk, query)
+    outcome = await search(desk, query, client.language)
     async with desk.unit() as unit:
         search_id = await record(unit, client, outcome, message_id=message_id, source="command")
         if outcome.results:

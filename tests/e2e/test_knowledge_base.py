@@ -233,3 +233,18 @@ async def test_admins_reload_on_command(small_kb_desk: tuple[Desk, Path]) -> Non
     engineer = desk.engineers[0]
     desk.emu.send_command(desk.group, engineer, "/kbreload")
     await desk.bot_says(desk.group, "только для администраторов")
+
+
+async def test_an_english_client_gets_english_articles_and_a_russian_one_only_marked(
+    desk: Desk,
+) -> None:
+    client = desk.client("John", last_name="Carter", username="jc", language_code="en")
+    found = await ask(desk, client, "I forgot my password")
+    assert "Password" in text_of(found) or "password" in text_of(found)
+    assert "(article in Russian)" not in text_of(found)
+    assert all("(RU)" not in b for b in buttons(found))
+
+    other = await ask(desk, client, "email notifications stopped arriving")
+    first = buttons(other)[0]
+    assert first.endswith("(RU)") and "уведомления" in first  # the right one, marked
+    assert "Не приходят уведомления на почту (article in Russian)" in text_of(other)

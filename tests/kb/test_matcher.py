@@ -127,3 +127,31 @@ def test_aliases_teach_the_clients_words(articles) -> None:  # type: ignore[no-u
     taught = [a.with_aliases([question]) if a.id == "slow-performance" else a for a in articles]
     after = Matcher(taught)
     assert top(after, question, 1) == ["slow-performance"]
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        # An English article answers: an English client sees it alone, a Russian one theirs.
+        ("I forgot my password", "en", ["password-reset-en"]),
+        ("how do I install the desktop client", "en", ["install-client-en"]),
+        ("how do I install the desktop client", "ru", ["install-desktop-client"]),
+    ],
+)
+def test_articles_in_the_clients_language_come_alone(
+    lexical: Matcher, query: str, lang: str, expected: list[str]
+) -> None:
+    found = [r.article for r in lexical.search(query, lang=lang).results]
+    assert [a.id for a in found][: len(expected)] == expected
+    assert all(a.lang == lang for a in found)
+
+
+def test_another_language_only_when_none_in_the_clients_fits(lexical: Matcher) -> None:
+    # No English article is about notifications; a weak English one must not hide the
+    # right Russian one.
+    found = lexical.search("email notifications stopped arriving", lang="en").results
+    assert found[0].article.id == "notifications-not-arriving"
+    assert found[0].article.lang == "ru"
+    # Without a language the ranking is the plain one.
+    plain = lexical.search("I forgot my password").results
+    assert {r.article.lang for r in plain} == {"en", "ru"}

@@ -26,6 +26,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -299,24 +300,23 @@ class Demo:
 
     def write(self, engineer: Person, ticket: Ticket, words: str) -> JsonDict:
         """An engineer writes in the ticket's topic (or replies to its card)."""
-        where = self.place(ticket)
-        if where is None:
-            raise RuntimeError(f"ticket #{ticket.number} is not in the group")
-        thread, head = where
-        who = self.uid(engineer)
-        if thread is not None:
-            return self.emu.send_text(self.group, who, words, thread_id=thread)
-        return self.emu.send_text(self.group, who, words, reply_to=head)
+        return self._in_ticket(engineer, ticket, words, self.emu.send_text)
 
     def command(self, engineer: Person, ticket: Ticket, command: str) -> JsonDict:
+        """An engineer runs a command for the ticket, where the ticket is."""
+        return self._in_ticket(engineer, ticket, command, self.emu.send_command)
+
+    def _in_ticket(
+        self, engineer: Person, ticket: Ticket, text: str, send: Callable[..., JsonDict]
+    ) -> JsonDict:
         where = self.place(ticket)
         if where is None:
             raise RuntimeError(f"ticket #{ticket.number} is not in the group")
         thread, head = where
         who = self.uid(engineer)
         if thread is not None:
-            return self.emu.send_command(self.group, who, command, thread_id=thread)
-        return self.emu.send_command(self.group, who, command, reply_to=head)
+            return send(self.group, who, text, thread_id=thread)
+        return send(self.group, who, text, reply_to=head)
 
     async def answer(self, engineer: Person, ticket: Ticket, words: str) -> JsonDict:
         """An engineer answers; returns the answer as the client got it."""

@@ -25,28 +25,14 @@ from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 from typing import Any, Literal
 
+from emulator.state import CONTENT_KEYS
+
 __all__ = ["Lang", "View", "album_html", "entities_html", "message_html", "messages_html"]
 
 Lang = Literal["ru", "en"]
 Msg = Mapping[str, Any]
 
 #: Keys that make a message a "content" message; a message with none of them is a service one.
-CONTENT_KEYS = (
-    "text",
-    "photo",
-    "document",
-    "video",
-    "audio",
-    "voice",
-    "animation",
-    "sticker",
-    "video_note",
-    "location",
-    "venue",
-    "contact",
-    "poll",
-    "dice",
-)
 #: Keys every message may carry, never the reason it is a service message.
 _META_KEYS = frozenset(
     {

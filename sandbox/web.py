@@ -455,12 +455,8 @@ class IndexHandler(Base):
                 engineer_options=options(ENGINEERS, engineer, clients=False),
                 client_pane=self.page.client_pane(client, lang),
                 group_pane=self.page.group_pane(engineer, topic, lang),
-                write=label["write"],
-                send=label["send"],
-                attach=label["attach"],
-                commands=label["commands"],
-                reply_to=label["reply_to"],
-                cancel=label["cancel"],
+                client_composer=composer("client", label),
+                group_composer=composer("group", label),
                 clock=label["clock"],
                 desk_time=label["desk_time"],
                 now=html.escape(desk_time(self.sandbox, lang)),
@@ -707,3 +703,10 @@ class StaticHandler(tornado.web.StaticFileHandler):
 
 
 _SHELL = (STATIC / "shell.html").read_text(encoding="utf-8")
+_COMPOSER = (STATIC / "composer.html").read_text(encoding="utf-8")
+
+
+def composer(where: str, label: dict[str, str]) -> str:
+    """The input row under a chat: reply indicator, command menu, attach, text, send."""
+    keys = ("reply_to", "cancel", "commands", "attach", "write", "send")
+    return _COMPOSER.format(where=where, **{k: label[k] for k in keys})

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,18 +50,24 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.app import StartupError, serve
     from storage.db import DatabaseProblem
 
+    try:
+        until_signal(lambda stop: serve(settings, stop=stop))
+    except (StartupError, DatabaseProblem) as exc:
+        return fail(exc)
+    return 0
+
+
+def until_signal(start: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Runs ``start(stop)`` in a new event loop; SIGINT or SIGTERM sets ``stop``."""
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop=stop)
+        await start(stop)
 
-    try:
-        asyncio.run(main())
-    except (StartupError, DatabaseProblem) as exc:
-        return fail(exc)
-    return 0
+    asyncio.run(main())
 
 
 def _has_token() -> bool:
@@ -103,15 +110,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         options = dataclasses.replace(options, password=args.password or new_password())
     setup_logging(args.log_level)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await run(options, stop)
-
     try:
-        asyncio.run(main())
+        until_signal(lambda stop: run(options, stop))
     except (SandboxProblem, StartupError, DatabaseProblem) as exc:
         return fail(exc)
     print("sandbox stopped; ./dev.sh run continues with the same data (--fresh forgets it)")

@@ -339,6 +339,14 @@ def guard(handler: tornado.web.RequestHandler, password: str | None) -> None:
     handler.finish("password required")
 
 
+def number(value: Any, name: str) -> int:
+    """A whole number from the page, or a 400 naming the field."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise tornado.web.HTTPError(400, f"{name} must be a number") from None
+
+
 class Base(tornado.web.RequestHandler):
     """Every page request: the password when the page listens beyond loopback."""
 
@@ -392,12 +400,12 @@ class Base(tornado.web.RequestHandler):
         extra: dict[str, Any] = {}
         reply = data.get("reply_to")
         if reply:
-            extra["reply_to"] = int(reply)
+            extra["reply_to"] = number(reply, "reply_to")
         if data.get("where") == "group":
             user = self.who(data, ENGINEERS)
             topic = data.get("topic")
             if world.forum and topic:
-                extra["thread_id"] = int(topic)
+                extra["thread_id"] = number(topic, "topic")
             return world.group_id, user, extra
         user = self.who(data, CLIENTS)
         return user, user, extra
@@ -600,7 +608,7 @@ class ClockHandler(Base):
 
     def post(self) -> None:
         data = self.body()
-        amount = int(data.get("amount", 0))
+        amount = number(data.get("amount", 0), "amount")
         unit = data.get("unit")
         if not 0 < amount <= 60 or unit not in ("hours", "days"):
             raise tornado.web.HTTPError(400, "amount 1..60 of hours or days")

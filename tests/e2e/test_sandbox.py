@@ -373,3 +373,30 @@ async def test_beyond_loopback_the_page_asks_for_a_password(tmp_path: Path) -> N
         assert ok.status_code == 200
         bad = await box.http.get("/", auth=("", "nope"))
         assert bad.status_code == 401
+
+
+async def test_bad_input_gets_a_clear_answer(tmp_path: Path) -> None:
+    async with sandbox(options(tmp_path)) as box:
+        cases = [
+            ("/api/send", {"who": "nobody", "where": "client", "text": "hi"}, "unknown person"),
+            ("/api/send", {"who": ANNA.key, "where": "client", "text": "  "}, "empty message"),
+            (
+                "/api/send",
+                {"who": MARIA.key, "where": "group", "text": "x", "topic": "abc"},
+                "topic must be a number",
+            ),
+            ("/api/clock", {"amount": "soon", "unit": "days"}, "amount must be a number"),
+            ("/api/clock", {"amount": 99, "unit": "days"}, "amount 1..60"),
+            (
+                "/api/press",
+                {"who": ANNA.key, "chat_id": 1, "message_id": 999, "button": "x"},
+                "cannot press",
+            ),
+            ("/api/fault", {"kind": "meteor"}, "unknown fault"),
+        ]
+        for path, body, said in cases:
+            answer = await box.http.post(path, json=body)
+            assert answer.status_code == 400, (path, body, answer.text)
+            assert said in answer.json()["error"], answer.text
+        assert (await box.http.get("/file/nope")).status_code == 404
+        assert (await box.http.get("/nowhere")).status_code == 404

@@ -160,11 +160,6 @@ class Sandbox:
         )
         save_state(self.emu.state, self.files.emulator)
 
-    async def emu_autosave(self) -> None:
-        """Saves the emulator's chats every few seconds while they change (until cancelled;
-        the last save is :meth:`save` after the emulator stopped)."""
-        await autosave(self.emu.state, self.files.emulator)
-
     def advance(self, delta: timedelta) -> None:
         """Moves the desk's clock forward and keeps the new offset."""
         self.clock.advance(delta)
@@ -175,20 +170,13 @@ class Sandbox:
 
     @functools.cached_property
     def desk_settings(self) -> Settings:
-        """The settings, read once."""
-        return self.settings()
-
-    def settings(self) -> Settings:
-        """The real bot's settings: the desk's own ``.env`` (hours, zone, knowledge base),
-        with Telegram, the database and the people replaced by the sandbox's."""
+        """The real bot's settings, read once: the desk's own ``.env`` (hours, zone,
+        knowledge base), with Telegram, the database and the people replaced by the sandbox's."""
         from bot.config import Settings
 
         world = self.world
         admins = [world.user_id(p) for p in ENGINEERS if p.admin]
-        genders = {
-            world.user_id(p): ("female" if p.first_name in ("Мария", "Kate") else "male")
-            for p in ENGINEERS
-        }
+        genders = {world.user_id(p): p.gender for p in ENGINEERS if p.gender}
         values: dict[str, Any] = {
             "bot_token": self.emu.token,
             "operator_chat_id": world.group_id,
@@ -229,8 +217,11 @@ async def run(
                 "choose another port with --port"
             ) from None
         bot_stop = asyncio.Event()
+        # The emulator's chats are saved while they change; the last save is after it stopped.
         background = [
-            asyncio.create_task(sandbox.emu_autosave(), name="sandbox-autosave"),
+            asyncio.create_task(
+                autosave(sandbox.emu.state, sandbox.files.emulator), name="sandbox-autosave"
+            ),
         ]
         bot = asyncio.create_task(serve(sandbox.desk_settings, stop=bot_stop, clock=sandbox.clock))
         if options.demo_data:

@@ -15,6 +15,7 @@ class Person:
     username: str
     language: str  # the Telegram client's language_code
     admin: bool = False  # engineers only: one of ADMIN_IDS
+    gender: str = ""  # engineers only: how the bot's Russian messages speak of them
     organization: str = ""  # clients only: the organization the demo data gives them
 
     @property
@@ -28,9 +29,9 @@ CLIENTS = (
     Person("oleg", "Олег", "Кузнецов", "oleg_k", "ru"),
 )
 ENGINEERS = (
-    Person("maria", "Мария", "Иванова", "maria_support", "ru", admin=True),
-    Person("ivan", "Иван", "Петров", "ivan_support", "ru"),
-    Person("kate", "Kate", "Miller", "kate_support", "en"),
+    Person("maria", "Мария", "Иванова", "maria_support", "ru", admin=True, gender="female"),
+    Person("ivan", "Иван", "Петров", "ivan_support", "ru", gender="male"),
+    Person("kate", "Kate", "Miller", "kate_support", "en", gender="female"),
 )
 
 
@@ -44,9 +45,3 @@ class World:
 
     def user_id(self, person: Person) -> int:
         return self.user_ids[person.key]
-
-    def person(self, key: str) -> Person | None:
-        for p in (*CLIENTS, *ENGINEERS):
-            if p.key == key:
-                return p
-        return None

@@ -13,7 +13,6 @@ import contextlib
 import hmac
 import html
 import json
-import logging
 import mimetypes
 import time
 from datetime import timedelta
@@ -30,8 +29,6 @@ from sandbox.world import CLIENTS, ENGINEERS, Person
 
 if TYPE_CHECKING:
     from sandbox.runner import Sandbox
-
-log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 TYPING_SECONDS = 5.0  # how long a sendChatAction shows
@@ -53,7 +50,6 @@ LABELS: dict[str, dict[str, str]] = {
         "commands": "Команды",
         "reply_to": "Ответ на сообщение",
         "cancel": "Отмена",
-        "clock": "Часы службы",
         "desk_time": "Время службы",
         "plus": "Вперёд на",
         "hours": "раб. часов",
@@ -65,10 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "blocked": "заблокировал бота",
         "clear": "Убрать сбои",
         "typing": "печатает…",
-        "org": "организация",
         "admin": "админ",
         "no_messages": "Сообщений пока нет",
-        "closed": "закрыта",
         "plain_mode": "Группа без тем: инженеры отвечают на сообщение заявки",
         "other_lang": "English",
     },
@@ -84,7 +78,6 @@ LABELS: dict[str, dict[str, str]] = {
         "commands": "Commands",
         "reply_to": "Reply to a message",
         "cancel": "Cancel",
-        "clock": "Desk clock",
         "desk_time": "Desk time",
         "plus": "Forward by",
         "hours": "working hours",
@@ -96,10 +89,8 @@ LABELS: dict[str, dict[str, str]] = {
         "blocked": "blocked the bot",
         "clear": "Clear faults",
         "typing": "typing…",
-        "org": "organization",
         "admin": "admin",
         "no_messages": "No messages yet",
-        "closed": "closed",
         "plain_mode": "A group without topics: engineers reply to the ticket's message",
         "other_lang": "Русский",
     },
@@ -239,12 +230,7 @@ class Page:
         if self.typing(uid):
             parts.append(f' · <span class="typing">{label["typing"]}</span>')
         parts.append("</div>")
-        parts.append(f'<div class="messages" data-chat="{uid}">')
-        if msgs:
-            parts.append(messages_html(uid, msgs, self.view(lang, uid, uid, group=False)))
-        else:
-            parts.append(f'<p class="empty">{label["no_messages"]}</p>')
-        parts.append("</div>")
+        parts.append(_messages(uid, msgs, self.view(lang, uid, uid, group=False), label))
         keyboard = emu.state.chats[uid].reply_keyboard if uid in emu.state.chats else None
         parts.append(_reply_keyboard(keyboard))
         return "".join(parts)
@@ -260,11 +246,13 @@ class Page:
         if world.forum:
             parts.append('<nav class="topics">')
             parts.append(_topic_link(None, label["general"], 0x8EEE98, topic is None, False))
-            last: dict[int, int] = {}
-            for mid, msg in chat.messages.items():
+
+            def topic_of(msg: dict[str, Any]) -> int | None:
+                """The topic a message is in; None for General."""
                 thread = msg.get("message_thread_id")
-                if isinstance(thread, int):
-                    last[thread] = mid
+                return thread if thread in chat.topics else None
+
+            last = {topic_of(msg): mid for mid, msg in chat.messages.items()}
             ordered = sorted(chat.topics.values(), key=lambda t: -last.get(t.thread_id, 0))
             for t in ordered:
                 parts.append(
@@ -275,26 +263,26 @@ class Page:
             msgs = [
                 m
                 for m in emu.messages(world.group_id, include_service=True)
-                if (
-                    m.get("message_thread_id")
-                    if m.get("message_thread_id") in chat.topics
-                    else None
-                )
-                == known
+                if topic_of(m) == known
             ]
         else:
             parts.append(f'<p class="hint">{label["plain_mode"]}</p>')
             known = None
             msgs = emu.messages(world.group_id, include_service=True)
-        parts.append(f'<div class="messages" data-chat="{world.group_id}">')
-        if msgs:
-            parts.append(messages_html(world.group_id, msgs, view))
-        else:
-            parts.append(f'<p class="empty">{label["no_messages"]}</p>')
-        parts.append("</div>")
+        parts.append(_messages(world.group_id, msgs, view, label))
         if self.typing(world.group_id, known):
             parts.append(f'<div class="typing">{label["typing"]}</div>')
         return "".join(parts)
+
+
+def _messages(chat_id: int, msgs: list[dict[str, Any]], view: View, label: dict[str, str]) -> str:
+    """A chat's messages, or a line saying there are none yet."""
+    inner = (
+        messages_html(chat_id, msgs, view)
+        if msgs
+        else f'<p class="empty">{label["no_messages"]}</p>'
+    )
+    return f'<div class="messages" data-chat="{chat_id}">{inner}</div>'
 
 
 def _topic_link(thread: int | None, name: str, color: int, active: bool, closed: bool) -> str:
@@ -366,6 +354,11 @@ class Base(tornado.web.RequestHandler):
     def lang(self) -> str:
         return _lang(self.get_query_argument("lang", None))
 
+    def topic(self) -> int | None:
+        """The forum topic the page shows (``?topic=``); None for General."""
+        value = self.get_query_argument("topic", "")
+        return int(value) if value.isdigit() else None
+
     def body(self) -> dict[str, Any]:
         try:
             data = json.loads(self.request.body or b"{}")
@@ -422,11 +415,9 @@ class IndexHandler(Base):
     def get(self) -> None:
         lang = self.lang()
         label = LABELS[lang]
-        world = self.sandbox.world
         client = self.get_query_argument("client", CLIENTS[0].key)
         engineer = self.get_query_argument("as", ENGINEERS[0].key)
-        topic_arg = self.get_query_argument("topic", "")
-        topic = int(topic_arg) if topic_arg.isdigit() else None
+        topic = self.topic()
 
         def options(cast: tuple[Person, ...], chosen: str, *, clients: bool) -> str:
             out = []
@@ -442,14 +433,7 @@ class IndexHandler(Base):
                 )
             return "".join(out)
 
-        config = {
-            "lang": lang,
-            "forum": world.forum,
-            "client": client,
-            "engineer": engineer,
-            "topic": topic,
-            "labels": label,
-        }
+        config = {"lang": lang, "client": client, "engineer": engineer, "topic": topic}
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(
             _SHELL.format(
@@ -465,7 +449,6 @@ class IndexHandler(Base):
                 group_pane=self.page.group_pane(engineer, topic, lang),
                 client_composer=composer("client", label),
                 group_composer=composer("group", label),
-                clock=label["clock"],
                 desk_time=label["desk_time"],
                 now=html.escape(desk_time(self.sandbox, lang)),
                 plus=label["plus"],
@@ -497,17 +480,16 @@ def desk_time(sandbox: Sandbox, lang: str) -> str:
 class ClientPaneHandler(Base):
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("X-Revision", str(self.sandbox.emu.state.revision))
         self.set_header("X-Desk-Time", quote(desk_time(self.sandbox, self.lang())))
         self.finish(self.page.client_pane(self.get_query_argument("client", None), self.lang()))
 
 
 class GroupPaneHandler(Base):
     def get(self) -> None:
-        topic_arg = self.get_query_argument("topic", "")
-        topic = int(topic_arg) if topic_arg.isdigit() else None
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(self.page.group_pane(self.get_query_argument("as", None), topic, self.lang()))
+        self.finish(
+            self.page.group_pane(self.get_query_argument("as", None), self.topic(), self.lang())
+        )
 
 
 class EventsHandler(Base):

@@ -70,7 +70,6 @@
       if (time) document.getElementById("desk-time").textContent = decodeURIComponent(time);
       swap("client", await c.text());
       swap("group", await g.text());
-      document.body.dataset.revision = c.headers.get("X-Revision") || "";
     } finally {
       loading = false;
     }

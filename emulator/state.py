@@ -15,7 +15,7 @@ import mimetypes
 import re
 import time
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,7 +294,8 @@ class CallbackQuery:
     expired: bool = False
 
 
-def _is_service(msg: JsonDict) -> bool:
+def _is_service(msg: Mapping[str, Any]) -> bool:
+    """Whether the message is a service one (a topic created, a member joined...)."""
     return not any(k in msg for k in CONTENT_KEYS)
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 from typing import Any, Literal
 
-from emulator.state import CONTENT_KEYS
+from emulator.state import CONTENT_KEYS, _is_service
 
 __all__ = ["Lang", "View", "album_html", "entities_html", "message_html", "messages_html"]
 
@@ -286,10 +286,6 @@ class View:
     show_sender: bool  # group chats: the sender's name above the bubble
     reactions: Callable[[int], Sequence[Mapping[str, Any]]] = _no_reactions
     tz: tzinfo = UTC  # times (HH:MM) and day separators are in this zone
-
-
-def _is_service(msg: Msg) -> bool:
-    return not any(k in msg for k in CONTENT_KEYS)
 
 
 def _name(who: Any) -> str:

@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import ValidationError
 
@@ -70,15 +70,35 @@ def until_signal(start: Callable[[asyncio.Event], Awaitable[None]]) -> None:
     asyncio.run(main())
 
 
-def _has_token() -> bool:
-    """Whether BOT_TOKEN is set, in the environment or in .env (empty counts as unset)."""
+class Early(NamedTuple):
+    """The few settings a command reads before the bot's own."""
+
+    database_url: str
+    bot_token: str
+
+
+def _early_settings() -> Early:
+    """DATABASE_URL and BOT_TOKEN as the bot would read them (environment, then .env), so a
+    command works while the rest of the settings are incomplete or wrong."""
     from pydantic_settings import BaseSettings, SettingsConfigDict
 
-    class _TokenOnly(BaseSettings):
+    from bot.config import DEFAULT_DB_PATH
+
+    class _Early(BaseSettings):
         model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+        database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
         bot_token: str = ""
 
-    return bool(_TokenOnly().bot_token.strip())
+    try:
+        found = _Early()
+    except ValidationError:  # a .env it cannot read: the environment alone
+        found = _Early(_env_file=None)  # type: ignore[call-arg]
+    return Early(found.database_url, found.bot_token)
+
+
+def _has_token() -> bool:
+    """Whether BOT_TOKEN is set, in the environment or in .env (empty counts as unset)."""
+    return bool(_early_settings().bot_token.strip())
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -120,22 +140,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     """Applies the database migrations and exits."""
-    import os
-
-    from bot.config import DEFAULT_DB_PATH
-
-    url = os.environ.get("DATABASE_URL")
-    if url is None:
-        try:
-            from pydantic_settings import BaseSettings, SettingsConfigDict
-
-            class _DbOnly(BaseSettings):
-                model_config = SettingsConfigDict(env_file=".env", extra="ignore")
-                database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
-
-            url = _DbOnly().database_url
-        except ValidationError:
-            url = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
+    url = _early_settings().database_url
     setup_logging("INFO")
     from storage.db import DatabaseProblem, migrate
 

@@ -228,8 +228,9 @@ class Matcher:
     def search(self, text: str, top: int = 3, *, lang: str | None = None) -> Outcome:
         """Up to `top` articles above the threshold; none for chatter or no good match.
 
-        With the client's `lang`, articles in that language come first and alone: one in the
-        other language is shown only when none in theirs passes the threshold."""
+        With the client's `lang`, articles in that language are shown alone when one of them
+        scores near the best (:func:`prefer_language`); otherwise the plain ranking, other
+        language included."""
         text = text.strip()
         if not text:
             return Outcome(query=text)

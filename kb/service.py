@@ -120,8 +120,8 @@ class KnowledgeBase:
     # --- reading ---------------------------------------------------------------------------
 
     def search(self, text: str, top: int = 3, *, lang: str | None = None) -> Outcome:
-        """Up to `top` articles for a question (none for chatter or no good match), those in
-        the client's `lang` first and alone when there are any."""
+        """Up to `top` articles for a question (none for chatter or no good match); those in
+        the client's `lang` alone when one of them fits (``Matcher.search``)."""
         return self.matcher.search(text, top=top, lang=lang)
 
     def article(self, article_id: str) -> Article | None:

@@ -24,7 +24,7 @@ import pytest
 from emulator import buttons
 from sandbox.runner import Options, Sandbox, run
 from sandbox.web import Page
-from sandbox.world import CLIENTS, ENGINEERS
+from sandbox.world import CLIENTS, ENGINEERS, Person
 from tests.e2e.conftest import t
 
 FAST = (("kb_semantic", False), ("poll_timeout", 1), ("cosmetic_settle", 0.1))
@@ -49,6 +49,24 @@ class Running:
         data = answer.json()
         assert data["ok"], data
         return data["result"]
+
+    async def send(self, person: Person, text: str, **extra: Any) -> Any:
+        """``person`` writes ``text`` on the page: a client in their chat, an engineer in the
+        group (``topic=`` or ``reply_to=`` as the page sends them)."""
+        where = "group" if person in ENGINEERS else "client"
+        return await self.post("/api/send", who=person.key, where=where, text=text, **extra)
+
+    async def press(self, person: Person, chat_id: int, message_id: int, button: str) -> Any:
+        """``person`` presses an inline button on the page."""
+        where = "group" if person in ENGINEERS else "client"
+        return await self.post(
+            "/api/press",
+            who=person.key,
+            where=where,
+            chat_id=chat_id,
+            message_id=message_id,
+            button=button,
+        )
 
     async def until(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:  # noqa: ASYNC109
         """Waits for ``check()`` (sync or async) to give something true."""
@@ -107,21 +125,12 @@ async def test_a_client_question_finds_an_article_and_its_button_opens_it(
         page = (await box.http.get("/")).text
         assert "Анна Смирнова" in page and "John Carter" in page  # the client switcher
         assert "Мария Иванова" in page  # acting as an engineer
-        await box.post(
-            "/api/send", who=ANNA.key, where="client", text="не приходят уведомления на почту"
-        )
+        await box.send(ANNA, "не приходят уведомления на почту")
         await box.client_shows(html.escape(t("ru", "kb.found")[:20]))
         chat, message, button = await box.until(
             lambda: _with_button(box, ANNA.key, "Не приходят уведомления")
         )
-        await box.post(
-            "/api/press",
-            who=ANNA.key,
-            where="client",
-            chat_id=chat,
-            message_id=message,
-            button=button,
-        )
+        await box.press(ANNA, chat, message, button)
         await box.client_shows(ARTICLE_LINE)
 
 
@@ -151,13 +160,7 @@ async def test_a_ticket_reaches_the_group_and_the_engineers_answer_reaches_the_c
         thread = next(iter(topics))
         group = await box.pane("group", **{"as": MARIA.key, "topic": str(thread)})
         assert 'class="topic active"' in group and "Не печатается счёт" in group
-        await box.post(
-            "/api/send",
-            who=MARIA.key,
-            where="group",
-            topic=thread,
-            text="Проверьте, пожалуйста, принтер по умолчанию",
-        )
+        await box.send(MARIA, "Проверьте, пожалуйста, принтер по умолчанию", topic=thread)
         await box.client_shows("принтер по умолчанию")
 
 
@@ -170,23 +173,16 @@ async def _register(box: Running, client: int, description: str) -> None:
 
     async def press(msg: dict[str, Any], label: str) -> None:
         found = next(b for b in buttons(msg) if label in b)
-        await box.post(
-            "/api/press",
-            who=ANNA.key,
-            where="client",
-            chat_id=client,
-            message_id=msg["message_id"],
-            button=found,
-        )
+        await box.press(ANNA, client, msg["message_id"], found)
 
-    await box.post("/api/send", who=ANNA.key, where="client", text="/new")
+    await box.send(ANNA, "/new")
     prompt = await says(t("ru", "reg.choose_type").split("\n")[-1], 0)
     await press(prompt, t("ru", "type.incident"))
     prompt = await says(t("ru", "reg.choose_priority").split("\n")[0], prompt["message_id"])
     await press(prompt, t("ru", "prio.high"))
     prompt = await says(t("ru", "reg.describe")[:20], prompt["message_id"])
     mark = prompt["message_id"]
-    await box.post("/api/send", who=ANNA.key, where="client", text=description)
+    await box.send(ANNA, description)
     await says(t("ru", "reg.describe_more")[:10], mark)
     await press(prompt, t("ru", "reg.done"))
     summary = await says(t("ru", "reg.summary")[:10], mark)
@@ -202,13 +198,7 @@ async def test_moving_the_clock_closes_a_solved_ticket_the_client_left_silent(
         anna = world.user_id(ANNA)
         await _register(box, anna, "Не открывается отчёт")
         thread = next(iter(await box.until(lambda: emu.topics(world.group_id))))
-        await box.post(
-            "/api/send",
-            who=MARIA.key,
-            where="group",
-            topic=thread,
-            text="/solve Очистите кэш отчётов",
-        )
+        await box.send(MARIA, "/solve Очистите кэш отчётов", topic=thread)
         await box.client_shows("Очистите кэш отчётов")
         await box.post("/api/clock", amount=4, unit="days")
         await box.client_shows("закроется автоматически")  # the reminder, a day before
@@ -264,7 +254,7 @@ async def test_an_injected_429_is_waited_out_and_the_answer_still_arrives(
     async with sandbox(options(tmp_path)) as box:
         emu = box.sandbox.emu
         await box.post("/api/fault", kind="429", who=ANNA.key)
-        await box.post("/api/send", who=ANNA.key, where="client", text="/help")
+        await box.send(ANNA, "/help")
         anna = box.sandbox.world.user_id(ANNA)
         await emu.wait_message(anna, timeout=30)
         refused = [e for e in emu.errors if e[2].error_code == 429]
@@ -290,14 +280,14 @@ async def test_a_blocked_client_is_shown_and_the_desk_keeps_working(tmp_path: Pa
         await box.post("/api/fault", kind="block", who=JOHN.key)
         await box.client_shows("заблокировал бота", JOHN.key)
         await box.post("/api/fault", kind="unblock", who=JOHN.key)
-        await box.post("/api/send", who=JOHN.key, where="client", text="/start")
+        await box.send(JOHN, "/start")
         john = box.sandbox.world.user_id(JOHN)
         await box.sandbox.emu.wait_message(john, timeout=10)
 
 
 async def test_a_second_start_continues_with_the_same_data(tmp_path: Path) -> None:
     async with sandbox(options(tmp_path)) as box:
-        await box.post("/api/send", who=ANNA.key, where="client", text="/start")
+        await box.send(ANNA, "/start")
         anna = box.sandbox.world.user_id(ANNA)
         first = await box.sandbox.emu.wait_message(anna, timeout=10)
         await box.post("/api/clock", amount=1, unit="days")
@@ -307,7 +297,7 @@ async def test_a_second_start_continues_with_the_same_data(tmp_path: Path) -> No
         assert box.sandbox.clock.offset == offset
         pane = await box.pane("client", client=ANNA.key)
         assert f'id="m{anna}-{first["message_id"]}"' in pane  # the old conversation is there
-        await box.post("/api/send", who=ANNA.key, where="client", text="/help")
+        await box.send(ANNA, "/help")
         await box.sandbox.emu.wait_message(anna, timeout=10, after=first["message_id"])
     async with sandbox(replace(options(tmp_path), fresh=True)) as box:
         pane = await box.pane("client", client=ANNA.key)
@@ -326,13 +316,7 @@ async def test_in_the_plain_group_a_reply_to_the_ticket_reaches_the_client(
         group = await box.pane("group", **{"as": MARIA.key})
         assert 'class="topics"' not in group and "без тем" in group
         assert f'data-reply="{header["message_id"]}"' in group  # the reply action
-        await box.post(
-            "/api/send",
-            who=MARIA.key,
-            where="group",
-            reply_to=header["message_id"],
-            text="Переустановите драйвер принтера",
-        )
+        await box.send(MARIA, "Переустановите драйвер принтера", reply_to=header["message_id"])
         await box.client_shows("Переустановите драйвер принтера")
         group = await box.pane("group", **{"as": MARIA.key})
         assert 'class="quote' in group  # the reply shows what it answers
@@ -344,7 +328,7 @@ async def test_events_tell_the_page_when_something_changed(tmp_path: Path) -> No
             lines = events.aiter_lines()
             first = await anext(lines)
             assert first.startswith("data: ")
-            await box.post("/api/send", who=ANNA.key, where="client", text="привет")
+            await box.send(ANNA, "привет")
             while True:
                 line = await asyncio.wait_for(anext(lines), 10)
                 if line.startswith("data: ") and line != first:

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.progress import ProgressCallback
 from kb.semantic import Embedder
 
 logger = logging.getLogger(__name__)
+
+EMBED_BATCH = 64
+"""Texts embedded per call when vectors are missing: progress is reported after each."""
 
 
 def text_key(model: str, text: str) -> str:
@@ -40,14 +44,33 @@ class EmbeddingCache:
             except (OSError, KeyError, ValueError) as exc:
                 logger.warning("ignoring a damaged embedding cache %s: %s", path, exc)
 
-    def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for `texts`, in order, computing only the ones not cached."""
+    def embed(
+        self,
+        embedder: Embedder,
+        texts: Sequence[str],
+        progress: ProgressCallback | None = None,
+        *,
+        batch_size: int = EMBED_BATCH,
+    ) -> np.ndarray:
+        """Vectors for `texts`, in order, computing only the ones not cached.
+
+        The missing ones are embedded `batch_size` at a time; `progress` is called with
+        ``(0, missing)`` before the first batch and ``(done, missing)`` after each, and not
+        at all when nothing is missing. The file is written once, at the end.
+        """
         keys = [text_key(embedder.name, t) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vectors]
         if missing:
-            fresh = embedder.embed_passages([texts[i] for i in missing])
-            for row, i in enumerate(missing):
-                self._vectors[keys[i]] = fresh[row].astype(np.float32)
+            step = max(1, batch_size)
+            if progress is not None:
+                progress(0, len(missing))
+            for start in range(0, len(missing), step):
+                chunk = missing[start : start + step]
+                fresh = embedder.embed_passages([texts[i] for i in chunk])
+                for row, i in enumerate(chunk):
+                    self._vectors[keys[i]] = fresh[row].astype(np.float32)
+                if progress is not None:
+                    progress(start + len(chunk), len(missing))
             self.computed += len(missing)
             self._save(set(keys))
         if not keys:

@@ -12,7 +12,11 @@ questions sent straight to registration (nothing shown), per kind; the last line
 object with both bases. Each question is asked in its client's language (``english`` kind:
 en, else ru), as the bot asks the matcher.
 
-    python bench/kb_quality.py [--base ours|crm|both] [--set test|dev] [--no-semantic] [--tune]
+    python bench/kb_quality.py [--base ours|crm|both] [--set test|dev] [--no-semantic]
+                               [--threshold T] [--tune]
+
+The threshold is the one the bot would choose for the base (kb.calibration) unless
+`--threshold` fixes one.
 
 `--tune` searches the threshold and weights on the set (use it on dev, report on test).
 """
@@ -161,7 +165,8 @@ def run_base(base: str, args: argparse.Namespace, embedder: Any) -> dict[str, An
     articles = load_dir(kb_dir).articles
     questions = load_set(base, args.set)
     cache = EmbeddingCache(ROOT / "data" / f"bench-kb-embeddings-{base}.npz")
-    config = MatcherConfig()
+    # As the bot runs unless KB_THRESHOLD is set: the threshold calibrated on the base.
+    config = MatcherConfig(threshold=args.threshold, lexical_threshold=args.threshold)
     if args.tune:
         config = tune(articles, embedder, cache, questions)
     if embedder is None and args.tune:
@@ -178,6 +183,7 @@ def run_base(base: str, args: argparse.Namespace, embedder: Any) -> dict[str, An
         semantic=matcher.semantic,
         articles=len(articles),
         threshold=matcher.threshold,
+        calibrated=matcher.calibration is not None,
         seconds=round(time.perf_counter() - started, 2),
     )
     return stats
@@ -189,6 +195,9 @@ def main() -> None:
     parser.add_argument("--set", default="test", choices=["test", "dev"])
     parser.add_argument("--no-semantic", action="store_true")
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="a fixed threshold (default: calibrated)"
+    )
     args = parser.parse_args()
     embedder = None if args.no_semantic else load_embedder()
     bases = ["ours", "crm"] if args.base == "both" else [args.base]

@@ -373,6 +373,7 @@ class Kb(StrEnum):
     HELPED = "y"  # takes the index
     NOT_HELPED = "n"  # takes the index; starts a ticket
     TICKET = "t"  # none of the articles: start a ticket
+    WHOLE = "w"  # takes the index: the whole article, after the section that matched
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,11 @@ def kb_not_helped(search_id: int, index: int) -> str:
     return _join(KB, Kb.NOT_HELPED, search_id, index)
 
 
+def kb_whole(search_id: int, index: int) -> str:
+    """``k:w:<search>:<index>``."""
+    return _join(KB, Kb.WHOLE, search_id, index)
+
+
 def kb_ticket(search_id: int) -> str:
     """``k:t:<search>``."""
     return _join(KB, Kb.TICKET, search_id)
@@ -410,7 +416,7 @@ def parse_kb(data: str) -> KbPress | None:
         case ["t", search]:
             search_id = _number(search)
             return KbPress(Kb.TICKET, search_id) if search_id is not None else None
-        case ["o" | "y" | "n" as action, search, index]:
+        case ["o" | "y" | "n" | "w" as action, search, index]:
             search_id, number = _number(search), _number(index)
             if search_id is not None and number is not None:
                 return KbPress(Kb(action), search_id, number)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 if TYPE_CHECKING:
     from bot.config import DeskSettings, Settings
+    from kb.service import KnowledgeBase
 
 
 def _settings() -> Settings:
@@ -202,14 +203,10 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
     """Searches like the bot does; one JSON line per query."""
     import json
 
-    from kb.service import build_knowledge_base
-
     settings = _desk_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     kb_dir = Path(args.kb_dir) if args.kb_dir else None
-    kb = build_knowledge_base(settings, kb_dir=kb_dir, semantic=not args.no_semantic)
-    kb.load_semantic()
-    kb.rebuild(_aliases(settings.database_url))
+    kb = _built(settings, kb_dir, semantic=not args.no_semantic)
     queries = [" ".join(args.query)] if args.query else (line.strip() for line in sys.stdin)
     for query in queries:
         if not query:
@@ -228,6 +225,52 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
                 print("(nothing passes the threshold)")
             for r in results:
                 print(f"{r['score']:5.1f}  {r['id']}  {r['title']}")
+    return 0
+
+
+def _built(settings: DeskSettings, kb_dir: Path | None, *, semantic: bool) -> KnowledgeBase:
+    """The knowledge base as the bot builds it, with progress bars on a terminal."""
+    import contextlib
+
+    from kb.progress import Progress
+    from kb.service import build_knowledge_base
+
+    kb = build_knowledge_base(settings, kb_dir=kb_dir, semantic=semantic)
+    kb.load_semantic()
+    aliases = _aliases(settings.database_url)  # before any bar: it may log
+    with contextlib.ExitStack() as bars:
+        kb.rebuild(aliases, progress=lambda label: bars.enter_context(Progress(label)))
+    return kb
+
+
+def cmd_kb_calibrate(args: argparse.Namespace) -> int:
+    """Prints the threshold the bot chooses for the articles in use, and why."""
+    settings = _desk_settings()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    kb_dir = Path(args.kb_dir) if args.kb_dir else None
+    kb = _built(settings, kb_dir, semantic=not args.no_semantic)
+    matcher = kb.matcher
+    stage = "semantic + lexical" if matcher.semantic else "lexical only"
+    print(f"{len(kb.articles)} articles ({kb.kb_dir}), {stage}")
+    found = matcher.calibration
+    if found is None:
+        print("not calibrated (no articles, or too few no-answer questions in their languages)")
+    else:
+        print(
+            f"calibrated threshold {found.threshold:g}: {found.negatives} shipped questions "
+            f"that no article should answer ({', '.join(found.langs)}) were scored against "
+            f"these articles; {found.passing:.0%} of them reach it (at most a third may)."
+        )
+        print(f"shown as the answer from {found.confident:g} (90 % of them score below)")
+        print("the no-answer questions that score highest here:")
+        for score, article, text in found.top:
+            print(f"  {score:5.1f}  {article:<28}  {text}")
+    configured = settings.kb_threshold if matcher.semantic else settings.kb_lexical_threshold
+    if configured is not None:
+        name = "KB_THRESHOLD" if matcher.semantic else "KB_LEXICAL_THRESHOLD"
+        print(f"the bot uses {configured:g}: {name} is set and overrides the calibration")
+    else:
+        print(f"the bot uses {matcher.threshold:g}")
     return 0
 
 
@@ -352,6 +395,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="JSON output for a single QUERY too")
     search.add_argument("--no-semantic", action="store_true", help="lexical stage only")
     search.set_defaults(func=cmd_kb_search)
+    calibrate = kb_sub.add_parser(
+        "calibrate",
+        help="the threshold chosen for these articles, and why",
+        description="Calibrate the confidence threshold on the articles in use, as the bot "
+        "does at start and whenever they change, and print what was chosen and why. "
+        "KB_THRESHOLD (KB_LEXICAL_THRESHOLD without the semantic stage) overrides it.",
+    )
+    calibrate.add_argument("--kb-dir", help="folder of articles (default: KB_DIR)")
+    calibrate.add_argument("--no-semantic", action="store_true", help="lexical stage only")
+    calibrate.set_defaults(func=cmd_kb_calibrate)
     stats = kb_sub.add_parser(
         "stats",
         help="what the knowledge base answered and what it could not",

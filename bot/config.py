@@ -13,10 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from desk.calendar import BusinessCalendar
 from desk.people import Gender, parse_gender
 from kb.articles import DEFAULT_KB_DIR
-from kb.matcher import MatcherConfig
 
 DEFAULT_DB_PATH = Path("data") / "support-bot.db"
-DEFAULT_MATCHER = MatcherConfig()
 
 
 class DeskSettings(BaseSettings):
@@ -35,8 +33,9 @@ class DeskSettings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DB_PATH.parent)
     kb_dir: Path = Field(default=DEFAULT_KB_DIR)
     kb_semantic: bool = True
-    kb_threshold: float = Field(default=DEFAULT_MATCHER.threshold, ge=0, le=100)
-    kb_lexical_threshold: float = Field(default=DEFAULT_MATCHER.lexical_threshold, ge=0, le=100)
+    # None (the default): calibrated on the base in use (kb.calibration).
+    kb_threshold: float | None = Field(default=None, ge=0, le=100)
+    kb_lexical_threshold: float | None = Field(default=None, ge=0, le=100)
     kb_reload_interval: float = Field(default=10.0, gt=0)
     autoclose_business_days: int = Field(default=5, ge=1, le=60)
     reopen_days: int = Field(default=30, ge=0, le=365)
@@ -58,6 +57,12 @@ class DeskSettings(BaseSettings):
             except ValueError as exc:
                 raise ValueError("dates are YYYY-MM-DD, separated by commas") from exc
         return value
+
+    @field_validator("kb_threshold", "kb_lexical_threshold", mode="before")
+    @classmethod
+    def _calibrated_when_empty(cls, value: object) -> object:
+        # KB_THRESHOLD= (empty, as in .env.example) means "calibrate", like leaving it out.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("work_hours")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -14,6 +15,58 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_KB_DIR = Path(__file__).parent / "articles"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# A section starts at a Markdown heading ("## Ошибка 1603") or at a paragraph whose first line
+# is bold alone ("**Подключение облачной АТС**"), as desks write without Markdown headings.
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<hash>.+?)\s*#*|\*\*(?P<bold>[^*]+?)\*\*:?)\s*$")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_PLAIN = re.compile(r"[`*_#>\[\]]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZА-ЯЁ0-9«\"(])")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of an article: its heading ("" for the text before the first heading) and its
+    Markdown text without the heading."""
+
+    heading: str
+    text: str
+
+    def first_sentence(self, limit: int = 90) -> str:
+        """The section's first sentence as plain text, cut at a word to `limit` characters;
+        the heading when the section has no text."""
+        plain = " ".join(_PLAIN.sub("", self.text).split())
+        plain = re.sub(r"^(?:[-•]|\d+\.)\s+", "", plain)
+        sentence = _SENTENCE_END.split(plain, maxsplit=1)[0] if plain else self.heading
+        return clip(sentence, limit)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut at a word so that it fits `limit` characters, with "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def split_sections(body: str) -> tuple[Section, ...]:
+    """An article's body as sections, in order; the first is the text before any heading
+    (possibly empty). Code blocks are never headings."""
+    sections: list[Section] = []
+    heading, paragraphs = "", []
+    in_code = False
+    for paragraph in _PARAGRAPH.split(body.strip()):
+        lines = paragraph.strip("\n").splitlines()
+        match = _HEADING.match(lines[0]) if lines and not in_code else None
+        if paragraph.count("```") % 2:
+            in_code = not in_code
+        if match is None:
+            paragraphs.append(paragraph.strip())
+            continue
+        if paragraphs or heading or sections:
+            sections.append(Section(heading, "\n\n".join(p for p in paragraphs if p)))
+        elif not sections:
+            sections.append(Section("", ""))
+        heading = (match["hash"] or match["bold"] or "").strip()
+        paragraphs = ["\n".join(lines[1:]).strip()]
+    sections.append(Section(heading, "\n\n".join(p for p in paragraphs if p)))
+    return tuple(sections)
 
 
 @dataclass(frozen=True)
@@ -46,11 +99,17 @@ class Article:
             featured=self.featured,
         )
 
-    def snippet(self, limit: int = 90) -> str:
-        """The start of the body as plain text, for a search result."""
-        text = re.sub(r"[`*_#>\[\]]", "", self.body)
-        text = " ".join(text.split())
-        return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    @functools.cached_property
+    def sections(self) -> tuple[Section, ...]:
+        """The body's sections; the first is the text before any heading (maybe empty)."""
+        return split_sections(self.body)
+
+    def snippet(self, limit: int = 90, *, section: int = 0) -> str:
+        """For a search result: the first sentence of the section that matched (`section`,
+        an index into :attr:`sections`), or the start of the body."""
+        if 0 < section < len(self.sections):
+            return self.sections[section].first_sentence(limit)
+        return clip(" ".join(_PLAIN.sub("", self.body).split()), limit)
 
 
 @dataclass(frozen=True)

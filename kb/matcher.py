@@ -6,27 +6,38 @@ Stages, in order:
    of its sentences, so a long message is matched by the sentence that carries the question;
 3. the semantic stage (optional, kb.semantic) adds a multilingual embedding similarity, which
    joins an English question to a Russian article and "тормозит" to "низкая производительность";
-4. the combined score must pass a threshold calibrated on questions with no answer.
+4. the combined score must pass a threshold: calibrated on the base in use (kb.calibration)
+   unless the desk sets one.
+
+The section of each shown article that matched the question is found too (``Result.section``),
+so the bot opens the article there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from kb import calibration
 from kb.articles import Article
 from kb.cache import EmbeddingCache
+from kb.calibration import Calibration
 from kb.lexical import FieldScores, LexicalIndex
 from kb.normalize import sentences
+from kb.progress import ProgressCallback
 from kb.semantic import Embedder
 from kb.smalltalk import Chat, classify
 
 logger = logging.getLogger(__name__)
+
+# Long work reports its progress: the label of a stage gives the (done, total) callback.
+Stages = Callable[[str], ProgressCallback]
 
 
 BODY_PARAGRAPHS = 4
@@ -38,11 +49,16 @@ _MARKUP = re.compile(r"[`*_#>]")
 
 @dataclass(frozen=True)
 class MatcherConfig:
-    """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py."""
+    """The matcher's knobs; the defaults were calibrated with bench/kb_quality.py.
 
-    threshold: float = 50.0
+    A threshold of None is calibrated on the base (kb.calibration), as the bot does unless
+    ``KB_THRESHOLD`` / ``KB_LEXICAL_THRESHOLD`` are set."""
+
+    threshold: float | None = 50.0
     # Without the semantic stage scores are lower; calibrated separately.
-    lexical_threshold: float = 26.0
+    lexical_threshold: float | None = 26.0
+    # With a fixed threshold, results this far above it are presented as the answer.
+    confident_margin: float = 15.0
     lexical_unknown_weight: float = 1.3
     unknown_weight: float = 0.9
     semantic_weight: float = 0.6
@@ -63,6 +79,8 @@ class Result:
     score: float
     lexical: float
     semantic: float | None = None
+    # The section that matched (index into ``article.sections``; 0: the start).
+    section: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,11 @@ class Matcher:
         config: MatcherConfig | None = None,
         embedder: Embedder | None = None,
         cache: EmbeddingCache | None = None,
+        calibration_cache: Path | None = None,
+        progress: Stages | None = None,
     ) -> None:
         self.config = config or MatcherConfig()
+        self.calibration: Calibration | None = None
         self.articles = list(articles)
         self.lexical = LexicalIndex(self.articles)
         self.embedder = embedder
@@ -103,11 +124,67 @@ class Matcher:
                     texts.append(text)
                     owners.append(idx)
             store = cache or EmbeddingCache(None)
-            self._vectors = store.embed(embedder, texts)
+            self._vectors = store.embed(
+                embedder, texts, progress=progress("embedding articles") if progress else None
+            )
             self._vector_article = np.array(owners, dtype=np.int32)
             self._vector_owners, self._vector_starts = np.unique(
                 self._vector_article, return_index=True
             )
+        if self._configured_threshold is None:
+            self.calibrate(
+                calibration_cache,
+                progress=progress("calibrating the threshold") if progress else None,
+            )
+
+    @property
+    def _configured_threshold(self) -> float | None:
+        return self.config.threshold if self.semantic else self.config.lexical_threshold
+
+    def calibrate(
+        self,
+        cache_path: Path | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> Calibration | None:
+        """Calibrates the threshold on this base (kb.calibration), from the cache file when
+        it holds this base's; None (the configured threshold stays) for an empty base."""
+        langs = sorted({a.lang for a in self.articles})
+        if not langs:
+            return None
+        key = calibration.cache_key(self._fingerprint())
+        found = calibration.read_cached(cache_path, key)
+        if found is None:
+            negatives = [n for n in calibration.load_negatives() if classify(n.text) is None]
+
+            def best(text: str) -> tuple[float, str]:
+                top = self.rank(text, limit=1)
+                return (top[0].score, top[0].article.id) if top else (0.0, "")
+
+            found = calibration.calibrate(best, langs, negatives, progress=progress)
+            if found is not None:
+                calibration.write_cached(cache_path, key, found)
+        self.calibration = found
+        if found is not None:
+            logger.info(
+                "knowledge base: threshold %.1f calibrated (%d no-answer questions, %.0f%% pass)",
+                found.threshold,
+                found.negatives,
+                found.passing * 100,
+            )
+        return found
+
+    def _fingerprint(self) -> list[str]:
+        """What the scores depend on, for the calibration's cache key."""
+        parts = [
+            self.embedder.name if self.embedder is not None else "lexical",
+            repr(replace(self.config, threshold=None, lexical_threshold=None)),
+        ]
+        for article in self.articles:
+            fields = (article.id, article.lang, article.title, article.body)
+            text = "\x01".join((*fields, *article.questions, *article.aliases, *article.tags))
+            parts.append(hashlib.sha256(text.encode()).hexdigest())
+        return parts
 
     @staticmethod
     def _semantic_texts(article: Article) -> list[str]:
@@ -115,6 +192,8 @@ class Matcher:
         texts = [article.title, *article.questions, *article.aliases]
         if article.tags:
             texts.append(", ".join(article.tags))
+        # Section headings are the desk's own short questions.
+        texts.extend(s.heading for s in article.sections if s.heading)
         # The body's first paragraphs describe symptoms in the desk's words: they catch
         # clients who describe the problem rather than name it. A few, to bound memory.
         paragraphs = [" ".join(_MARKUP.sub("", p).split()) for p in _PARAGRAPH.split(article.body)]
@@ -123,8 +202,24 @@ class Matcher:
 
     @property
     def threshold(self) -> float:
-        """The score an article needs to be shown, for the stages that are on."""
-        return self.config.threshold if self.semantic else self.config.lexical_threshold
+        """The score an article needs to be shown: the configured one for the stages that
+        are on, else the calibrated one (the shipped default if the base cannot be)."""
+        configured = self._configured_threshold
+        if configured is not None:
+            return configured
+        if self.calibration is not None:
+            return self.calibration.threshold
+        default = MatcherConfig()
+        fallback = default.threshold if self.semantic else default.lexical_threshold
+        assert fallback is not None
+        return fallback
+
+    @property
+    def confident(self) -> float:
+        """The score above which results are presented as the answer, not as "may help"."""
+        if self._configured_threshold is None and self.calibration is not None:
+            return self.calibration.confident
+        return self.threshold + self.config.confident_margin
 
     @property
     def semantic(self) -> bool:
@@ -239,8 +334,18 @@ class Matcher:
             return Outcome(query=text, chatter=chatter)
         wanted = top if lang is None else top * LANGUAGE_DEPTH
         passing = [r for r in self.rank(text, limit=wanted) if r.score >= self.threshold]
-        chosen = prefer_language(passing, lang, self.config.language_margin)
-        return Outcome(query=text, results=chosen[:top])
+        chosen = prefer_language(passing, lang, self.config.language_margin)[:top]
+        if chosen:
+            unknown = (
+                self.config.unknown_weight if self.semantic else self.config.lexical_unknown_weight
+            )
+            tokens = self.lexical.tokens(text)
+            position = {a.id: i for i, a in enumerate(self.articles)}
+            chosen = [
+                replace(r, section=self.lexical.locate(tokens, position[r.article.id], unknown))
+                for r in chosen
+            ]
+        return Outcome(query=text, results=chosen)
 
 
 def prefer_language(results: Sequence[Result], lang: str | None, margin: float) -> list[Result]:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from kb.articles import Article, Problem, fingerprint, load_dir
 from kb.cache import EmbeddingCache
-from kb.matcher import Matcher, MatcherConfig, Outcome, default_cache_path
+from kb.matcher import Matcher, MatcherConfig, Outcome, Stages, default_cache_path
 from kb.semantic import Embedder, load_embedder
 
 logger = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ class KbSettings(Protocol):
     @property
     def kb_semantic(self) -> bool: ...
     @property
-    def kb_threshold(self) -> float: ...
+    def kb_threshold(self) -> float | None: ...
     @property
-    def kb_lexical_threshold(self) -> float: ...
+    def kb_lexical_threshold(self) -> float | None: ...
 
 
 def build_knowledge_base(
@@ -67,11 +67,20 @@ class KnowledgeBase:
         self.config = config or MatcherConfig()
         self.semantic_wanted = semantic
         self.cache_path = default_cache_path(kb_dir, data_dir) if data_dir is not None else None
+        self.calibration_path = (
+            self.cache_path.with_name(
+                self.cache_path.stem.replace("embeddings", "calibration")
+            ).with_suffix(".json")
+            if self.cache_path is not None
+            else None
+        )
         self.embedder: Embedder | None = None
         self.problems: list[Problem] = []
         self.matcher = Matcher([], config=self.config)
         self._articles: dict[str, Article] = {}
         self._aliases: dict[str, tuple[str, ...]] = {}
+        # The version of the aliases built in (None: not read from the database yet).
+        self.alias_stamp: tuple[int, int] | None = None
         self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
         self._lock = threading.Lock()
 
@@ -85,22 +94,39 @@ class KnowledgeBase:
             self.embedder = load_embedder(threads=1)
         return self.embedder is not None
 
-    def rebuild(self, aliases: Mapping[str, Sequence[str]] | None = None) -> None:
-        """Re-reads the files (and, if given, the aliases) and builds a new matcher."""
+    def rebuild(
+        self,
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        *,
+        progress: Stages | None = None,
+        stamp: tuple[int, int] | None = None,
+    ) -> None:
+        """Re-reads the files (and, if given, the aliases) and builds a new matcher, with its
+        threshold calibrated unless the settings fix it (`progress` hears of the embedding
+        and the calibration, for a terminal; `stamp` is the aliases' version, see
+        ``storage.repo.alias_stamp``)."""
         with self._lock:
             if aliases is not None:
                 self._aliases = {k: tuple(v) for k, v in aliases.items()}
-            stamp = fingerprint(self.kb_dir)
+                self.alias_stamp = stamp
+            files = fingerprint(self.kb_dir)
             loaded = load_dir(self.kb_dir)
             for problem in loaded.problems:
                 logger.warning("knowledge base: skipping %s", problem)
             articles = [a.with_aliases(self._aliases.get(a.id, ())) for a in loaded.articles]
             cache = EmbeddingCache(self.cache_path) if self.embedder is not None else None
-            matcher = Matcher(articles, config=self.config, embedder=self.embedder, cache=cache)
+            matcher = Matcher(
+                articles,
+                config=self.config,
+                embedder=self.embedder,
+                cache=cache,
+                calibration_cache=self.calibration_path,
+                progress=progress,
+            )
             self.matcher = matcher
             self._articles = {a.id: a for a in articles}
             self.problems = loaded.problems
-            self._fingerprint = stamp
+            self._fingerprint = files
             logger.info(
                 "knowledge base: %d articles (%d skipped), semantic stage %s",
                 len(articles),

@@ -612,6 +612,13 @@ async def add_alias(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def alias_stamp(session: AsyncSession) -> tuple[int, int]:
+    """The aliases' version: how many there are and the newest id (changes when any is
+    added or removed)."""
+    row = (await session.execute(select(func.count(KbAlias.id), func.max(KbAlias.id)))).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 async def all_aliases(session: AsyncSession) -> dict[str, list[str]]:
     """Every alias, grouped by article id, oldest first."""
     rows = await session.execute(select(KbAlias).order_by(KbAlias.id))

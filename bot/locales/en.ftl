@@ -217,6 +217,7 @@ kb-article_in_en = (article in English)
 kb-article_in_ru = (article in Russian)
 kb-open_ticket = 📝 No answer here: open a ticket
 kb-helped = 👍 This helped
+kb-whole = 📖 Whole article
 kb-not_helped = 📝 Not helped: open a ticket
 kb-glad = Glad it helped! If anything else comes up, just write.
 kb-article_gone = This article is no longer available.

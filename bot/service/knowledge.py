@@ -31,9 +31,11 @@ from storage.models import Client, KbSearch
 
 logger = logging.getLogger(__name__)
 
-# Above this, results are presented as the answer; between the threshold and this, as
-# "may help". A wording choice only: both are shown.
-CONFIDENT_MARGIN = 15.0
+# An article longer than this opens at the section that matched, the rest one tap away.
+WHOLE_ARTICLE_CHARS = 1200
+# A client's "This helped" teaches the matcher their words when the question is at least
+# this many words (and not chatter, which never reaches a search result).
+HELPED_MIN_WORDS = 2
 
 
 async def search(desk: Desk, text: str, lang: str) -> Outcome:
@@ -47,7 +49,8 @@ async def record(
 ) -> int:
     """Stores the search as shown; returns its id for the buttons."""
     results = [
-        {"id": r.article.id, "title": r.article.title, "score": r.score} for r in outcome.results
+        {"id": r.article.id, "title": r.article.title, "score": r.score, "section": r.section}
+        for r in outcome.results
     ]
     kind = outcome.chatter.value if outcome.chatter else ("results" if results else "none")
     row = await repo.record_search(
@@ -64,10 +67,12 @@ async def record(
 
 
 def results_message(
-    lang: str, outcome: Outcome, search_id: int, threshold: float
+    lang: str, outcome: Outcome, search_id: int, confident_score: float
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The list of suggested articles and their buttons."""
-    confident = outcome.results[0].score >= threshold + CONFIDENT_MARGIN
+    """The list of suggested articles and their buttons: presented as the answer when the
+    best scores at least `confident_score`, else as "may help" (both are shown); each with
+    the first sentence of the section that matched."""
+    confident = outcome.results[0].score >= confident_score
     lines = [t(lang, "kb.found" if confident else "kb.maybe")]
     buttons = []
     for n, result in enumerate(outcome.results, start=1):
@@ -81,7 +86,7 @@ def results_message(
                 n=n,
                 title=article.title,
                 language_note=Raw(note),
-                snippet=article.snippet(),
+                snippet=article.snippet(section=result.section),
             )
         )
         mark = f" ({article.lang.upper()})" if foreign else ""
@@ -134,7 +139,7 @@ async def answer_question(
             await unit.out.message(client.id, t(lang, key), markup=markup, reply_to=message_id)
             return
         if outcome.results:
-            body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.threshold)
+            body, markup = results_message(lang, outcome, search_id, desk.kb.matcher.confident)
             await unit.out.message(client.id, body, markup=markup, reply_to=message_id)
             return
         await drafts.begin(
@@ -157,7 +162,7 @@ async def search_command(desk: Desk, client: Client, *, message_id: int, query: 
         search_id = await record(unit, client, outcome, message_id=message_id, source="command")
         if outcome.results:
             body, markup = results_message(
-                client.language, outcome, search_id, desk.kb.matcher.threshold
+                client.language, outcome, search_id, desk.kb.matcher.confident
             )
             await unit.out.message(client.id, body, markup=markup, reply_to=message_id)
         else:
@@ -174,24 +179,31 @@ async def search_button(
     desk: Desk, client: Client, pressed: Origin, *, search_id: int, action: str, index: int
 ) -> bool:
     """A button under a search's results or an article (`pressed` is its message): ``o``
-    opens an article, ``y`` it helped, ``n`` it did not (a ticket starts with the question),
-    ``t`` opens a ticket. False when the search is not this client's."""
+    opens an article (at the section that matched), ``w`` the whole of it, ``y`` it helped
+    (the question becomes the article's alias), ``n`` it did not (a ticket starts with the
+    question), ``t`` opens a ticket. False when the search is not this client's."""
     lang = client.language
+    learnt = False
     async with desk.unit() as unit:
         row = await repo.get_search(unit.session, search_id=search_id)
         # The search must be this client's own: the ids in the buttons can be forged.
         if row is None or row.client_id != client.id:
             return False
         results = json.loads(row.results)
-        if action in ("o", "y", "n") and not 0 <= index < len(results):
+        if action in ("o", "y", "n", "w") and not 0 <= index < len(results):
             return True
-        if action == "o":
-            await _open_article(unit, client, row, index, results[index]["id"])
+        if action in ("o", "w"):
+            shown = results[index]
+            section = int(shown.get("section", 0)) if action == "o" else 0
+            await _open_article(unit, client, row, index, shown["id"], section)
         elif action == "y":
+            was = row.helped
             row.helped = True
             row.opened_article = row.opened_article or results[index]["id"]
             await unit.out.drop_buttons(pressed.chat_id, pressed.message_id)
             await unit.out.message(client.id, t(lang, "kb.glad"))
+            if not was:
+                learnt = await _learn(unit, client, row, results[index]["id"])
         elif action in ("n", "t"):
             row.helped = False if action == "n" else row.helped
             await unit.out.drop_buttons(pressed.chat_id, pressed.message_id)
@@ -202,13 +214,34 @@ async def search_button(
                 intro=t(lang, "kb.from_search_register"),
                 kb_search_id=search_id,
             )
+    if learnt:
+        logger.info(
+            "knowledge base: a client's words learnt for an article (search %d)", search_id
+        )
     return True
 
 
+async def _learn(unit: Unit, client: Client, search: KbSearch, article_id: str) -> bool:
+    """A client's "This helped": their question becomes an alias of the article, so the next
+    client who words it so finds it first (once the periodic job rebuilds the matcher)."""
+    question = " ".join(search.query.split())[:300]
+    if len(question.split()) < HELPED_MIN_WORDS or unit.desk.kb.article(article_id) is None:
+        return False
+    return await repo.add_alias(
+        unit.session,
+        article_id=article_id,
+        text=question,
+        ticket_id=None,
+        created_by=client.id,
+        now=unit.desk.clock.now(),
+    )
+
+
 async def _open_article(
-    unit: Unit, client: Client, search: KbSearch, index: int, article_id: str
+    unit: Unit, client: Client, search: KbSearch, index: int, article_id: str, section: int
 ) -> None:
-    """Shows an article within Telegram's limits, with the feedback buttons under it."""
+    """Shows an article within Telegram's limits, with the feedback buttons under it: a long
+    one from the `section` that matched, with a button for the whole."""
     desk = unit.desk
     lang = client.language
     article = desk.kb.article(article_id)
@@ -216,24 +249,34 @@ async def _open_article(
         await unit.out.message(client.id, t(lang, "kb.article_gone"))
         return
     search.opened_article = article_id
-    parts = render.article_parts(article.title, article.body)
-    markup = InlineKeyboardMarkup(
+    rows = []
+    matched = article.sections[section] if 0 < section < len(article.sections) else None
+    if matched is not None and len(article.body) > WHOLE_ARTICLE_CHARS:
+        body = f"**{matched.heading}**\n\n{matched.text}"
+        parts = render.article_parts(article.title, body)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(lang, "kb.whole"), callback_data=cb.kb_whole(search.id, index)
+                )
+            ]
+        )
+    else:
+        parts = render.article_parts(article.title, article.body)
+    rows.append(
+        [InlineKeyboardButton(t(lang, "kb.helped"), callback_data=cb.kb_helped(search.id, index))]
+    )
+    rows.append(
         [
-            [
-                InlineKeyboardButton(
-                    t(lang, "kb.helped"), callback_data=cb.kb_helped(search.id, index)
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t(lang, "kb.not_helped"), callback_data=cb.kb_not_helped(search.id, index)
-                )
-            ],
+            InlineKeyboardButton(
+                t(lang, "kb.not_helped"), callback_data=cb.kb_not_helped(search.id, index)
+            )
         ]
     )
-    for n, part in enumerate(parts):
+    markup = InlineKeyboardMarkup(rows)
+    for n, text in enumerate(parts):
         last = n == len(parts) - 1
-        await unit.out.message(client.id, part, markup=markup if last else None)
+        await unit.out.message(client.id, text, markup=markup if last else None)
 
 
 # --- engineers ----------------------------------------------------------------------------
@@ -412,12 +455,16 @@ async def reload(desk: Desk, origin: Origin) -> None:
 
 
 async def refresh(desk: Desk, *, force: bool = False) -> bool:
-    """Rebuilds the knowledge base when its files changed (or when forced)."""
-    if not force and not desk.kb.files_changed():
-        return False
+    """Rebuilds the knowledge base when its files or its aliases changed (or when forced).
+
+    Aliases learnt from clients' "This helped" are picked up here, by the periodic job,
+    rather than by a rebuild per press: a large base takes seconds to rebuild."""
     async with desk.tx() as session:
+        stamp = await repo.alias_stamp(session)
+        if not force and not desk.kb.files_changed() and stamp == desk.kb.alias_stamp:
+            return False
         aliases = await repo.all_aliases(session)
-    await asyncio.to_thread(desk.kb.rebuild, aliases)
+    await asyncio.to_thread(desk.kb.rebuild, aliases, stamp=stamp)
     return True
 
 

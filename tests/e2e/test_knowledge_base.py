@@ -248,3 +248,51 @@ async def test_an_english_client_gets_english_articles_and_a_russian_one_only_ma
     first = buttons(other)[0]
     assert first.endswith("(RU)") and "уведомления" in first  # the right one, marked
     assert "Не приходят уведомления на почту (article in Russian)" in text_of(other)
+
+
+async def test_a_long_article_opens_at_the_part_that_matched(desk: Desk) -> None:
+    client = desk.client()
+    found = await ask(
+        desk, client, "не приходит письмо для восстановления пароля на сайт поддержки"
+    )
+    # The result's snippet is the matched section's first sentence, not the article's start.
+    assert "Проверьте «Спам»" in text_of(found)
+    await desk.press(client, found, buttons(found)[0])
+    part = await desk.bot_says(client, "📄", after=found["message_id"])
+    assert "Письмо не приходит" in text_of(part)
+    assert "Задайте новый пароль" not in text_of(part)  # the other section is not sent
+    assert buttons(part)[0] == "📖 Вся статья" and "👍 Помогло" in buttons(part)
+    await desk.press(client, part, "📖 Вся статья")
+    whole = await desk.bot_says(client, "📄", after=part["message_id"])
+    assert "Восстановление" in text_of(whole) and "Письмо не приходит" in text_of(whole)
+    assert "📖 Вся статья" not in buttons(whole) and "👍 Помогло" in buttons(whole)
+
+
+@pytest.fixture
+async def watched_desk(emu: BotApiEmulator, database_url: str) -> AsyncIterator[Desk]:
+    """A desk whose knowledge base is checked for changes (files, aliases) twice a second."""
+    async with running_desk(emu, database_url, kb_reload_interval=0.5) as desk:
+        yield desk
+
+
+async def test_this_helped_teaches_the_matcher_the_clients_words(watched_desk: Desk) -> None:
+    desk = watched_desk
+    wording = "после обеда всё виснет у бухгалтерии"
+    first = desk.client("Анна", username="anna")
+    found = await ask(desk, first, wording)
+    labels = buttons(found)
+    assert not labels[0].startswith("1. Система работает медленно")  # a miss at first
+    slow = next(label for label in labels if "Система работает медленно" in label)
+    await desk.press(first, found, slow)
+    article = await desk.bot_says(first, "📄", after=found["message_id"])
+    await desk.press(first, article, "👍 Помогло")
+    await desk.bot_says(first, "Рад, что помогло", after=article["message_id"])
+
+    # The periodic check sees the new alias in the database and rebuilds the matcher.
+    second = desk.client("Борис", username="boris")
+    for _ in range(20):
+        again = await ask(desk, second, wording)
+        if buttons(again)[0].startswith("1. Система работает медленно"):
+            break
+        await asyncio.sleep(0.5)
+    assert buttons(again)[0].startswith("1. Система работает медленно")

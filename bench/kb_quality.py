@@ -7,8 +7,9 @@
 
 For each: hit@1, hit@3 (answerable questions: an expected article among the top 1/3 shown),
 hit@3 with every result shown (the ranking alone), the false-suggestion rate on questions with
-no answer (chatter and uncovered support questions separately), the share of support
-questions sent straight to registration (nothing shown), per kind; the last line is one JSON
+no answer (chatter and uncovered support questions separately), the three paths a support
+question takes (results presented as the answer, shown as "may help", or nothing shown and
+the client sent straight to registration), per kind; the last line is one JSON
 object with both bases. Each question is asked in its client's language (``english`` kind:
 en, else ru), as the bot asks the matcher.
 
@@ -69,13 +70,17 @@ def evaluate(
     hit1 = hit3 = answerable = ranked3 = 0
     chatter_false = chatter_total = uncovered_false = uncovered_total = 0
     support = straight = 0  # support questions (answerable or not), and those shown nothing
+    confident = 0  # support questions whose results are presented as the answer
+    uncovered_confident = 0  # uncovered questions presented an answer (not "may help")
     for item in questions:
         outcome = matcher.search(item["q"], top=3, lang=lang_of(item))
         shown = [r.article.id for r in outcome.results]
         expected = set(item["expected"])
+        sure = bool(outcome.results) and outcome.results[0].score >= matcher.confident
         if expected or item["kind"] not in CHATTER_KINDS:
             support += 1
             straight += not shown and outcome.chatter is None
+            confident += sure
         if expected:
             answerable += 1
             ranked3 += bool(expected & {r.article.id for r in matcher.rank(item["q"], limit=3)})
@@ -92,6 +97,7 @@ def evaluate(
             else:
                 uncovered_total += 1
                 uncovered_false += false
+                uncovered_confident += sure
             per_kind[item["kind"]].append(float(not false))
     no_answer = chatter_total + uncovered_total
     return {
@@ -101,6 +107,11 @@ def evaluate(
         "hit@3": round(hit3 / max(1, answerable), 3),
         "hit@3_all_shown": round(ranked3 / max(1, answerable), 3),
         "straight_to_registration": round(straight / max(1, support), 3),
+        # The three paths a support question takes (they add up to 1 with chatter aside):
+        # presented as the answer, shown as "may help", straight to registration.
+        "shown_as_answer": round(confident / max(1, support), 3),
+        "shown_as_may_help": round((support - straight - confident) / max(1, support), 3),
+        "uncovered_as_answer": round(uncovered_confident / max(1, uncovered_total), 3),
         "false_suggestion_rate": round((chatter_false + uncovered_false) / max(1, no_answer), 3),
         "false_rate_chatter": round(chatter_false / max(1, chatter_total), 3),
         "false_rate_uncovered": round(uncovered_false / max(1, uncovered_total), 3),
@@ -183,6 +194,7 @@ def run_base(base: str, args: argparse.Namespace, embedder: Any) -> dict[str, An
         semantic=matcher.semantic,
         articles=len(articles),
         threshold=matcher.threshold,
+        confident=matcher.confident,
         calibrated=matcher.calibration is not None,
         seconds=round(time.perf_counter() - started, 2),
     )
@@ -209,7 +221,11 @@ def main() -> None:
         "false_rate_chatter",
         "false_rate_uncovered",
         "straight_to_registration",
+        "shown_as_answer",
+        "shown_as_may_help",
+        "uncovered_as_answer",
         "threshold",
+        "confident",
         "answerable",
         "no_answer",
     ]

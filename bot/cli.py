@@ -245,6 +245,8 @@ def _built(settings: DeskSettings, kb_dir: Path | None, *, semantic: bool) -> Kn
 
 def cmd_kb_calibrate(args: argparse.Namespace) -> int:
     """Prints the threshold the bot chooses for the articles in use, and why."""
+    from kb.calibration import PASS_SHARE
+
     settings = _desk_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     kb_dir = Path(args.kb_dir) if args.kb_dir else None
@@ -259,7 +261,7 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
         print(
             f"calibrated threshold {found.threshold:g}: {found.negatives} shipped questions "
             f"that no article should answer ({', '.join(found.langs)}) were scored against "
-            f"these articles; {found.passing:.0%} of them reach it (at most a third may)."
+            f"these articles; {found.passing:.0%} of them reach it (at most {PASS_SHARE:.0%} may)."
         )
         print(f"shown as the answer from {found.confident:g} (90 % of them score below)")
         print("the no-answer questions that score highest here:")

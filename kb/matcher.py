@@ -110,6 +110,7 @@ class Matcher:
         self.config = config or MatcherConfig()
         self.calibration: Calibration | None = None
         self.articles = list(articles)
+        self._position = {a.id: i for i, a in enumerate(self.articles)}
         self.lexical = LexicalIndex(self.articles)
         self.embedder = embedder
         self._vectors: np.ndarray | None = None
@@ -340,9 +341,10 @@ class Matcher:
                 self.config.unknown_weight if self.semantic else self.config.lexical_unknown_weight
             )
             tokens = self.lexical.tokens(text)
-            position = {a.id: i for i, a in enumerate(self.articles)}
             chosen = [
-                replace(r, section=self.lexical.locate(tokens, position[r.article.id], unknown))
+                replace(
+                    r, section=self.lexical.locate(tokens, self._position[r.article.id], unknown)
+                )
                 for r in chosen
             ]
         return Outcome(query=text, results=chosen)

@@ -102,6 +102,9 @@ def test_long_message_is_matched_by_its_point(full: Matcher) -> None:
         ("thanks a lot", Chat.THANKS),
         ("до свидания", Chat.FAREWELL),
         ("как дела?", Chat.CHATTER),
+        ("ты робот или человек?", Chat.CHATTER),
+        ("проверка связи", Chat.CHATTER),
+        ("are you a robot or a human", Chat.CHATTER),
     ],
 )
 def test_chatter_gets_no_articles(full: Matcher, text: str, kind: Chat) -> None:
@@ -113,6 +116,11 @@ def test_chatter_gets_no_articles(full: Matcher, text: str, kind: Chat) -> None:
 def test_off_topic_gets_no_articles(full: Matcher) -> None:
     assert top(full, "кто выиграл чемпионат мира по футболу в 2018") == []
     assert top(full, "посоветуй рецепт борща") == []
+
+
+def test_chatter_words_inside_a_question_keep_it_a_question(full: Matcher) -> None:
+    assert full.search("проверка связи с кассой не проходит").chatter is None
+    assert full.search("у меня робот не создаёт задачи").chatter is None
 
 
 def test_a_greeting_with_a_question_is_a_question(full: Matcher) -> None:

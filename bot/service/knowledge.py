@@ -24,6 +24,7 @@ from bot.texts import Raw, t
 from desk.roles import Privilege, may, role_in_chat
 from desk.text import truncate
 from desk.tickets import format_number
+from kb.learning import worth_learning
 from kb.matcher import Outcome
 from kb.smalltalk import Chat
 from storage import repo
@@ -33,9 +34,6 @@ logger = logging.getLogger(__name__)
 
 # An article longer than this opens at the section that matched, the rest one tap away.
 WHOLE_ARTICLE_CHARS = 1200
-# A client's "This helped" teaches the matcher their words when the question is at least
-# this many words (and not chatter, which never reaches a search result).
-HELPED_MIN_WORDS = 2
 
 
 async def search(desk: Desk, text: str, lang: str) -> Outcome:
@@ -203,7 +201,8 @@ async def search_button(
             await unit.out.drop_buttons(pressed.chat_id, pressed.message_id)
             await unit.out.message(client.id, t(lang, "kb.glad"))
             if not was:
-                learnt = await _learn(unit, client, row, results[index]["id"])
+                shown = [r["id"] for r in results]
+                learnt = await _learn(unit, client, row, shown, results[index]["id"])
         elif action in ("n", "t"):
             row.helped = False if action == "n" else row.helped
             await unit.out.drop_buttons(pressed.chat_id, pressed.message_id)
@@ -221,11 +220,14 @@ async def search_button(
     return True
 
 
-async def _learn(unit: Unit, client: Client, search: KbSearch, article_id: str) -> bool:
-    """A client's "This helped": their question becomes an alias of the article, so the next
-    client who words it so finds it first (once the periodic job rebuilds the matcher)."""
+async def _learn(
+    unit: Unit, client: Client, search: KbSearch, shown: list[str], article_id: str
+) -> bool:
+    """A client's "This helped": their question becomes an alias of the article when it was
+    not already first (``kb.learning``), so the next client who words it so finds it first
+    (once the periodic job rebuilds the matcher)."""
     question = " ".join(search.query.split())[:300]
-    if len(question.split()) < HELPED_MIN_WORDS or unit.desk.kb.article(article_id) is None:
+    if not worth_learning(question, shown, article_id) or unit.desk.kb.article(article_id) is None:
         return False
     return await repo.add_alias(
         unit.session,

@@ -10,6 +10,7 @@ import pytest
 from kb import calibration
 from kb.articles import DEFAULT_KB_DIR, Article, Section, load_dir, split_sections
 from kb.calibration import MIN_NEGATIVES, Negative, calibrate, choose, load_negatives
+from kb.learning import worth_learning
 from kb.matcher import Matcher, MatcherConfig
 from kb.semantic import load_embedder
 
@@ -152,3 +153,21 @@ def test_the_calibration_is_cached_with_the_index(articles: list[Article], tmp_p
     changed = Matcher(taught, config=CALIBRATED, calibration_cache=cache)
     assert changed.threshold != 42.5
     assert changed.threshold == pytest.approx(first.threshold, abs=5)
+
+
+# --- learning -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "shown", "article", "learnt"),
+    [
+        ("после обеда всё виснет", ["a", "b"], "b", True),  # found, but not first: teach
+        ("после обеда всё виснет", ["b", "a"], "b", False),  # already first: nothing to teach
+        ("виснет", ["a", "b"], "b", False),  # one word says too little
+        ("после обеда всё виснет", ["a"], "b", False),  # not shown: a forged press
+    ],
+)
+def test_this_helped_teaches_only_what_the_matcher_missed(
+    question: str, shown: list[str], article: str, learnt: bool
+) -> None:
+    assert worth_learning(question, shown, article) is learnt

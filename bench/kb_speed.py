@@ -9,7 +9,9 @@ the ranking with the semantic stage (``Matcher.rank``, top 3); ``*_search`` what
 ``Matcher.search(lang="ru")``: chatter check, ranking, the calibrated threshold, the language
 preference and locating the matched section of the shown results. ``*_calibration_*``: the
 threshold calibrated on the base (``Matcher.calibrate``) with no cached calibration, then read
-back from its cache file.
+back from its cache file. Latency and calibration are also given as the process's CPU time
+(``cpu_*``), which other processes sharing the core do not inflate; ``loadavg_*`` says whether
+they did.
 
     python bench/kb_speed.py [--articles 10000] [--no-semantic-10k]
 """
@@ -58,14 +60,17 @@ def percentile(values: list[float], q: float) -> float:
 def time_queries(fn, items: list[str]) -> dict[str, float]:  # type: ignore[no-untyped-def]
     for q in items[:20]:
         fn(q)  # warm caches
-    samples = []
+    samples, cpu = [], []
     for q in items:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn(q)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         samples.append((time.perf_counter() - start) * 1000)
     return {
         "median_ms": round(statistics.median(samples), 3),
         "p99_ms": round(percentile(samples, 99), 3),
+        "cpu_median_ms": round(statistics.median(cpu), 3),
+        "cpu_p99_ms": round(percentile(cpu, 99), 3),
     }
 
 
@@ -115,8 +120,9 @@ def calibration(matcher: Matcher, cache_path: Path) -> dict[str, object]:
     Searches after this use the calibrated threshold, as the bot does by default."""
     assert not cache_path.exists()
     matcher.config = replace(matcher.config, threshold=None, lexical_threshold=None)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     found = matcher.calibrate(cache_path)
+    fresh_cpu = time.process_time() - start_cpu
     fresh = time.perf_counter() - start
     start = time.perf_counter()
     again = matcher.calibrate(cache_path)
@@ -124,6 +130,7 @@ def calibration(matcher: Matcher, cache_path: Path) -> dict[str, object]:
     assert found is not None and again == found, "the base could not be calibrated"
     return {
         "s": round(fresh, 2),
+        "cpu_s": round(fresh_cpu, 2),
         "cached_s": round(cached, 3),
         "negatives": found.negatives,
         "threshold": found.threshold,
@@ -168,7 +175,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     items = queries()
-    figures: dict[str, object] = {"queries": len(items)}
+    figures: dict[str, object] = {"queries": len(items), "loadavg_start": os.getloadavg()[0]}
 
     shipped = load_dir(DEFAULT_KB_DIR).articles
     start = time.perf_counter()
@@ -223,6 +230,7 @@ def main() -> None:
             figures["big_build_semantic_cached_s"] = round(time.perf_counter() - start, 2)
             figures["big_full"] = time_queries(rank_top3(big_full), items)
             figures["big_search"] = time_queries(search_ru(big_full), items)
+    figures["loadavg_end"] = os.getloadavg()[0]
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     for key, value in figures.items():
         print(f"{key:>30}: {value}")

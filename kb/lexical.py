@@ -162,6 +162,7 @@ class LexicalIndex:
         bounds = np.searchsorted(sorted_terms, np.arange(len(vocab) + 1))
         self.postings = [sorted_fields[bounds[i] : bounds[i + 1]] for i in range(len(vocab))]
         self._matched: dict[tuple[str, ...], Token] = {}
+        self._last_read: tuple[str, tuple[str, list[Token]]] | None = None
         self._deletes: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[str, list[int]] = defaultdict(list)
         for term, tid in vocab.items():
@@ -220,6 +221,15 @@ class LexicalIndex:
     def read(self, text: str) -> tuple[str, list[Token]]:
         """The reading of the text the knowledge base recognises best (as typed, typed in
         the wrong keyboard layout, transliterated, or word by word), and its matched words."""
+        # A search reads its question twice (to score, then to locate the sections shown).
+        last = self._last_read
+        if last is not None and last[0] == text:
+            return last[1]
+        found = self._read(text)
+        self._last_read = (text, found)
+        return found
+
+    def _read(self, text: str) -> tuple[str, list[Token]]:
         best: tuple[str, list[Token]] = (text, [])
         best_known = -1.0
         for reading in readings(text, known=lambda w: stem(w) in self.vocab):
@@ -274,14 +284,18 @@ class LexicalIndex:
     def locate(self, tokens: Sequence[Token], article: int, unknown_weight: float) -> int:
         """The section of an article (index into ``Article.sections``) that covers most of
         the query, its heading counting more; 0 (the start) when none covers any of it."""
+        words = [(self.weight_of(t, unknown_weight), t.matches) for t in tokens if t.matches]
         best, best_score = 0, 0.0
         for number, (heading, text) in enumerate(self.section_terms[article]):
             score = 0.0
-            for token in tokens:
-                weight = self.weight_of(token, unknown_weight)
-                in_heading = max((sim for tid, sim in token.matches if tid in heading), default=0)
-                in_text = max((sim for tid, sim in token.matches if tid in text), default=0)
-                score += weight * max(HEADING_BONUS * in_heading, in_text)
+            for weight, matches in words:
+                found = 0.0
+                for tid, sim in matches:
+                    if tid in heading:
+                        found = max(found, HEADING_BONUS * sim)
+                    elif tid in text:
+                        found = max(found, sim)
+                score += weight * found
             if score > best_score + 1e-9:
                 best, best_score = number, score
         return best

@@ -43,6 +43,11 @@ Stages = Callable[[str], ProgressCallback]
 BODY_PARAGRAPHS = 4
 # How far down the ranking a search looks for articles in the client's language.
 LANGUAGE_DEPTH = 5
+# Above this many article vectors the semantic stage works in REDUCED_DIMS dimensions
+# (see reduction()), its principal directions fitted on at most PCA_SAMPLE of them.
+LARGE_BASE_VECTORS = 40_000
+REDUCED_DIMS = 256
+PCA_SAMPLE = 20_000
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"[`*_#>]")
 
@@ -114,6 +119,7 @@ class Matcher:
         self.lexical = LexicalIndex(self.articles)
         self.embedder = embedder
         self._vectors: np.ndarray | None = None
+        self._projection: np.ndarray | None = None
         self._vector_article: np.ndarray | None = None
         self._vector_owners = np.zeros(0, dtype=np.int32)
         self._vector_starts = np.zeros(0, dtype=np.int64)
@@ -125,9 +131,13 @@ class Matcher:
                     texts.append(text)
                     owners.append(idx)
             store = cache or EmbeddingCache(None)
-            self._vectors = store.embed(
+            vectors = store.embed(
                 embedder, texts, progress=progress("embedding articles") if progress else None
             )
+            self._projection = reduction(vectors)
+            if self._projection is not None:
+                vectors = _unit(vectors @ self._projection)
+            self._vectors = vectors
             self._vector_article = np.array(owners, dtype=np.int32)
             self._vector_owners, self._vector_starts = np.unique(
                 self._vector_article, return_index=True
@@ -287,6 +297,8 @@ class Matcher:
         if self._vectors is None or self._vector_article is None or self.embedder is None:
             return None
         queries = self.embedder.embed_queries(list(dict.fromkeys(texts)))
+        if self._projection is not None:
+            queries = _unit(queries @ self._projection)
         cos = (self._vectors @ queries.T).max(axis=1)
         best = np.full(len(self.articles), -1.0, dtype=np.float32)
         # Vectors are stored article by article: one slice per article.
@@ -348,6 +360,29 @@ class Matcher:
                 for r in chosen
             ]
         return Outcome(query=text, results=chosen)
+
+
+def reduction(vectors: np.ndarray) -> np.ndarray | None:
+    """For a large base, a projection of its vectors onto their REDUCED_DIMS principal
+    directions; None for a base small enough to scan whole.
+
+    A query is compared with every article vector, so the scan reads the whole matrix: at
+    10,000 articles (about 90,000 vectors of 512 floats, 190 MB) that alone is 25-60 ms on
+    one core. Halving the width halves it. On both evaluation bases, projected to 256
+    dimensions, hit@3 with every result shown stayed within one question; the calibrated
+    threshold moves with the scores, as it should."""
+    if len(vectors) < LARGE_BASE_VECTORS or vectors.shape[1] <= REDUCED_DIMS:
+        return None
+    step = max(1, len(vectors) // PCA_SAMPLE)
+    sample = vectors[::step].astype(np.float64)
+    _, _, directions = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
+    return np.ascontiguousarray(directions[:REDUCED_DIMS].T, dtype=np.float32)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit: np.ndarray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 def prefer_language(results: Sequence[Result], lang: str | None, margin: float) -> list[Result]:

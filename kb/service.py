@@ -120,7 +120,9 @@ class KnowledgeBase:
                 config=self.config,
                 embedder=self.embedder,
                 cache=cache,
-                calibration_cache=self.calibration_path,
+                # Only with the embeddings: lexical calibration takes a fraction of a second
+                # even at 10,000 articles, and a lexical tool leaves no files behind.
+                calibration_cache=self.calibration_path if self.embedder is not None else None,
                 progress=progress,
             )
             self.matcher = matcher

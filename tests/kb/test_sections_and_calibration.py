@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb import calibration
 from kb.articles import DEFAULT_KB_DIR, Article, Section, load_dir, split_sections
 from kb.calibration import MIN_NEGATIVES, Negative, calibrate, choose, load_negatives
 from kb.learning import worth_learning
-from kb.matcher import Matcher, MatcherConfig
+from kb.matcher import REDUCED_DIMS, Matcher, MatcherConfig, reduction
 from kb.semantic import load_embedder
 
 SECOND_BASE = Path(__file__).resolve().parents[2] / "bench" / "kb2" / "articles"
@@ -171,3 +172,24 @@ def test_this_helped_teaches_only_what_the_matcher_missed(
     question: str, shown: list[str], article: str, learnt: bool
 ) -> None:
     assert worth_learning(question, shown, article) is learnt
+
+
+# --- a large base ---------------------------------------------------------------------------
+
+
+def test_a_large_base_is_scanned_in_fewer_dimensions_keeping_its_neighbours() -> None:
+    rng = np.random.default_rng(7)
+    # Vectors near 300 directions of a 64-dimensional subspace, as sentence vectors cluster.
+    basis = np.linalg.qr(rng.normal(size=(512, 64)))[0].T
+    centres = rng.normal(size=(300, 64)) @ basis
+    rows = np.repeat(centres, 150, axis=0) + 0.05 * rng.normal(size=(45_000, 512))
+    vectors = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    projection = reduction(vectors)
+    assert projection is not None and projection.shape == (512, REDUCED_DIMS)
+    reduced = vectors @ projection
+    reduced /= np.linalg.norm(reduced, axis=1, keepdims=True)
+    queries = [0, 150 * 17, 150 * 299 + 3]
+    for row in queries:  # each vector's nearest neighbours stay in its own cluster
+        near = np.argsort(-(reduced @ reduced[row]))[:100]
+        assert set(near // 150) == {row // 150}
+    assert reduction(vectors[:1000]) is None  # a small base is scanned whole

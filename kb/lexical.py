@@ -216,7 +216,7 @@ class LexicalIndex:
 
     def tokens(self, text: str) -> list[Token]:
         """The query's words matched to the vocabulary, for its best reading."""
-        return self.read(text)[1]
+        return self._read(text)[1]
 
     def read(self, text: str) -> tuple[str, list[Token]]:
         """The reading of the text the knowledge base recognises best (as typed, typed in
@@ -355,6 +355,29 @@ class LexicalIndex:
         has_body = self.body_of >= 0
         body[has_body] = q_cov[self.body_of[has_body]]
         return FieldScores(fields=fields, body=body)
+
+    def finish_into(
+        self, best: FieldScores, total: np.ndarray, weight_sum: float, factor: float
+    ) -> float:
+        """``finish`` of one sentence, discounted by `factor`, merged field by field into
+        `best` in place; only the fields the sentence touches are computed. Returns the
+        sentence's best field score."""
+        if weight_sum <= 0:
+            return 0.0
+        touched = np.flatnonzero(total)
+        if len(touched) == 0:
+            return 0.0
+        part = total[touched]
+        q_cov = part / weight_sum
+        f_cov = np.minimum(1.0, part / np.maximum(self.field_idf[touched], 1e-6))
+        short = self.short[touched]
+        values = np.where(short, q_cov * (0.55 + 0.45 * f_cov), q_cov)
+        values = values * self.field_weight[touched] * factor
+        best.fields[touched] = np.maximum(best.fields[touched], values)
+        bodies = self.field_kind[touched] == BODY
+        owners = self.field_article[touched][bodies]
+        best.body[owners] = np.maximum(best.body[owners], q_cov[bodies] * factor)
+        return float(values.max())
 
     def article_scores(self, scored: FieldScores | None) -> np.ndarray:
         """Scores 0..100 for every article: its best field, corroborated by its body."""

@@ -257,7 +257,11 @@ class Matcher:
         whole_weight = 0.0
         seen: set[str] = set()
         best_part, best_part_score = reading, -1.0
-        fields: FieldScores | None = None
+        # The sentences' best field scores, kept in place: a sentence touches few fields.
+        fields = FieldScores(
+            fields=np.zeros(len(index.field_article), dtype=np.float32),
+            body=np.zeros(len(self.articles), dtype=np.float32),
+        )
         longest = set(sorted(parts, key=len, reverse=True)[: cfg.max_sentences])
         for part, part_tokens in per_part:
             fresh = [tok for tok in part_tokens if tok.stem not in seen]
@@ -272,14 +276,9 @@ class Matcher:
                 whole_weight += extra_weight
             if len(part_tokens) < 2 or part not in longest:
                 continue
-            part_fields = index.finish(total, weight)
-            if part_fields is None:
-                continue
-            part_fields = part_fields.scaled(cfg.sentence_penalty)
-            top = float(part_fields.fields.max(initial=0.0))
+            top = index.finish_into(fields, total, weight, cfg.sentence_penalty)
             if top > best_part_score:
                 best_part, best_part_score = part, top
-            fields = part_fields if fields is None else fields.best(part_fields)
         # Words the sentence split lost (none, normally) still count for the whole.
         rest = [tok for tok in tokens if tok.stem not in seen]
         if rest:
@@ -288,7 +287,7 @@ class Matcher:
             whole_weight += extra_weight
         whole = index.finish(whole_total, whole_weight)
         if whole is not None:
-            fields = whole if fields is None else fields.best(whole)
+            fields = fields.best(whole)
         return index.article_scores(fields), reading, best_part
 
     def semantic_scores(self, texts: Sequence[str]) -> np.ndarray | None:

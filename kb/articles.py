@@ -18,7 +18,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # A section starts at a Markdown heading ("## Ошибка 1603") or at a paragraph whose first line
 # is bold alone ("**Подключение облачной АТС**"), as desks write without Markdown headings.
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<hash>.+?)\s*#*|\*\*(?P<bold>[^*]+?)\*\*:?)\s*$")
-_PARAGRAPH = re.compile(r"\n\s*\n")
+PARAGRAPH = re.compile(r"\n\s*\n")
 _PLAIN = re.compile(r"[`*_#>\[\]]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZА-ЯЁ0-9«\"(])")
 
@@ -51,7 +51,7 @@ def split_sections(body: str) -> tuple[Section, ...]:
     sections: list[Section] = []
     heading, paragraphs = "", []
     in_code = False
-    for paragraph in _PARAGRAPH.split(body.strip()):
+    for paragraph in PARAGRAPH.split(body.strip()):
         lines = paragraph.strip("\n").splitlines()
         match = _HEADING.match(lines[0]) if lines and not in_code else None
         if paragraph.count("```") % 2:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from kb import calibration
-from kb.articles import Article
+from kb.articles import PARAGRAPH, Article
 from kb.cache import EmbeddingCache
 from kb.calibration import Calibration
 from kb.lexical import FieldScores, LexicalIndex
@@ -48,7 +48,6 @@ LANGUAGE_DEPTH = 5
 LARGE_BASE_VECTORS = 40_000
 REDUCED_DIMS = 256
 PCA_SAMPLE = 20_000
-_PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"[`*_#>]")
 
 
@@ -149,6 +148,12 @@ class Matcher:
             )
 
     @property
+    def _unknown_weight(self) -> float:
+        """How much a word the base does not know counts, for the stages that are on."""
+        cfg = self.config
+        return cfg.unknown_weight if self.semantic else cfg.lexical_unknown_weight
+
+    @property
     def _configured_threshold(self) -> float | None:
         return self.config.threshold if self.semantic else self.config.lexical_threshold
 
@@ -207,7 +212,7 @@ class Matcher:
         texts.extend(s.heading for s in article.sections if s.heading)
         # The body's first paragraphs describe symptoms in the desk's words: they catch
         # clients who describe the problem rather than name it. A few, to bound memory.
-        paragraphs = [" ".join(_MARKUP.sub("", p).split()) for p in _PARAGRAPH.split(article.body)]
+        paragraphs = [" ".join(_MARKUP.sub("", p).split()) for p in PARAGRAPH.split(article.body)]
         texts.extend([p[:400] for p in paragraphs if len(p) > 40][:BODY_PARAGRAPHS])
         return texts
 
@@ -244,7 +249,7 @@ class Matcher:
         transliteration repair) and its best sentence, for the semantic stage.
         """
         cfg = self.config
-        unknown = cfg.unknown_weight if self.semantic else cfg.lexical_unknown_weight
+        unknown = self._unknown_weight
         index = self.lexical
         reading, tokens = index.read(text)
         parts = sentences(reading)
@@ -348,10 +353,8 @@ class Matcher:
         passing = [r for r in self.rank(text, limit=wanted) if r.score >= self.threshold]
         chosen = prefer_language(passing, lang, self.config.language_margin)[:top]
         if chosen:
-            unknown = (
-                self.config.unknown_weight if self.semantic else self.config.lexical_unknown_weight
-            )
             tokens = self.lexical.tokens(text)
+            unknown = self._unknown_weight
             chosen = [
                 replace(
                     r, section=self.lexical.locate(tokens, self._position[r.article.id], unknown)
@@ -398,9 +401,10 @@ def prefer_language(results: Sequence[Result], lang: str | None, margin: float) 
     return own if fits else list(results)
 
 
-def default_cache_path(kb_dir: Path, data_dir: Path) -> Path:
-    """Where the embeddings of a knowledge-base folder are cached."""
-    import hashlib
-
+def default_cache_path(
+    kb_dir: Path, data_dir: Path, kind: str = "embeddings", suffix: str = ".npz"
+) -> Path:
+    """Where the embeddings (or the calibration, ``kind``) of a knowledge-base folder are
+    cached."""
     digest = hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:12]
-    return data_dir / f"kb-embeddings-{digest}.npz"
+    return data_dir / f"kb-{kind}-{digest}{suffix}"

@@ -68,10 +68,8 @@ class KnowledgeBase:
         self.semantic_wanted = semantic
         self.cache_path = default_cache_path(kb_dir, data_dir) if data_dir is not None else None
         self.calibration_path = (
-            self.cache_path.with_name(
-                self.cache_path.stem.replace("embeddings", "calibration")
-            ).with_suffix(".json")
-            if self.cache_path is not None
+            default_cache_path(kb_dir, data_dir, "calibration", ".json")
+            if data_dir is not None
             else None
         )
         self.embedder: Embedder | None = None

@@ -242,11 +242,17 @@ def _pressed_in(handler: Any, chat_of: Any) -> Any:
     return wrapped
 
 
-async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Migrates the database, checks the operator group and publishes the commands."""
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event) -> bool:
+    """Migrates the database, checks the operator group and publishes the commands.
+
+    False, and nothing else started, when `stop` was set meanwhile (Ctrl+C right after the
+    start, or a busy machine): the stop then waits neither for the embedding model nor for
+    the dispatcher, the sender and the poller to start and stop again."""
     desk: Desk = app.bot_data
     await ping(desk.engine)  # DatabaseUnavailable: the URL, password masked, and the reason
     await run_migrations(desk.engine)
+    if stop.is_set():
+        return False
     bot = app.bot
     desk.bot_username = bot.username or ""
     desk.forum = await detect_forum(app)
@@ -267,6 +273,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         desk.operator_chat_id,
         "topics" if desk.forum else "reply",
     )
+    return True
 
 
 async def detect_forum(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
@@ -412,7 +419,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
         await connect(app, desk.settings)
         async with app:
             try:
-                await _post_init(app)
+                if not await _post_init(app, stop):
+                    return
                 processor.desk = desk
                 await app.start()
                 started = True

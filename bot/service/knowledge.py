@@ -5,10 +5,15 @@ searches recorded for the statistics, and the engineers' commands (/article, /kb
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import json
 import logging
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -34,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 # An article longer than this opens at the section that matched, the rest one tap away.
 WHOLE_ARTICLE_CHARS = 1200
+
+T = TypeVar("T")
 
 
 async def search(desk: Desk, text: str, lang: str) -> Outcome:
@@ -466,11 +473,35 @@ async def refresh(desk: Desk, *, force: bool = False) -> bool:
         if not force and not desk.kb.files_changed() and stamp == desk.kb.alias_stamp:
             return False
         aliases = await repo.all_aliases(session)
-    await asyncio.to_thread(desk.kb.rebuild, aliases, stamp=stamp)
+    await _in_own_thread(lambda: desk.kb.rebuild(aliases, stamp=stamp))
     return True
 
 
 async def load_semantic(desk: Desk) -> None:
     """Loads the embedding model in the background, then rebuilds with the semantic stage."""
-    if await asyncio.to_thread(desk.kb.load_semantic):
+    if await _in_own_thread(desk.kb.load_semantic):
         await refresh(desk, force=True)
+
+
+async def _in_own_thread(work: Callable[[], T]) -> T:
+    """``work()`` in a daemon thread of its own: loading the model or embedding the articles
+    takes seconds (far more on a busy machine), and a stop must not wait for it.
+
+    Not ``asyncio.to_thread``: ``asyncio.run`` joins the default executor's threads on the way
+    out, and every ``ThreadPoolExecutor``'s threads are joined at interpreter exit, so a stop
+    during start-up would wait for a model nobody needs any more. Left unfinished, the work
+    loses nothing: the knowledge base is rebuilt at the next start, and the embedding cache
+    is written to a temporary file and then renamed."""
+    outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        if not outcome.set_running_or_notify_cancel():
+            return
+        try:
+            outcome.set_result(context.run(work))
+        except BaseException as exc:
+            outcome.set_exception(exc)
+
+    threading.Thread(target=run, name="knowledge-base", daemon=True).start()
+    return await asyncio.wrap_future(outcome)

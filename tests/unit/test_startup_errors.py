@@ -14,13 +14,17 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from emulator import BotApiEmulator
 from tests.conftest import BotProcess, make_settings
+
+if TYPE_CHECKING:
+    from bot.context import Desk
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "777:REAL"
@@ -207,6 +211,38 @@ async def test_operator_group_problems_are_logged_in_one_line_each_and_the_bot_r
         assert line in errors, errors
         assert all(r.exc_info is None for r in caplog.records)
         assert any("in reply mode" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_stop_during_start_up_starts_nothing_more(
+    tmp_path: Path, telegram: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C as the bot starts (at once, or on a busy machine): the database is migrated,
+    and nothing is started only to be stopped again, the embedding model least of all."""
+    from bot.app import serve
+    from bot.service import knowledge
+    from storage.db import check_schema, create_engine
+
+    load_semantic = knowledge.load_semantic
+    loads: list[object] = []
+
+    def counted(desk: Desk) -> Coroutine[Any, Any, None]:
+        loads.append(desk)
+        return load_semantic(desk)
+
+    monkeypatch.setattr(knowledge, "load_semantic", counted)
+    group = telegram.add_group(title="Поддержка", is_forum=True)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    stop = asyncio.Event()
+    stop.set()
+    settings = make_settings(telegram, group, url, kb_semantic=True)
+    await asyncio.wait_for(serve(settings, stop=stop), timeout=20)
+    assert loads == []
+    assert not telegram.calls_of("getUpdates") and not telegram.calls_of("setMyCommands")
+    engine = create_engine(url)
+    try:
+        await check_schema(engine)  # migrated: the next start has nothing left to do
+    finally:
+        await engine.dispose()
 
 
 async def test_a_schema_behind_or_ahead_of_this_version_is_named(tmp_path: Path) -> None:

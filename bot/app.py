@@ -250,7 +250,9 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any], stop: async
     the dispatcher, the sender and the poller to start and stop again."""
     desk: Desk = app.bot_data
     await ping(desk.engine)  # DatabaseUnavailable: the URL, password masked, and the reason
-    await run_migrations(desk.engine)
+    await run_migrations(
+        desk.engine, {"organization_managers": desk.settings.organization_managers}
+    )
     if stop.is_set():
         return False
     bot = app.bot

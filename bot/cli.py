@@ -76,6 +76,8 @@ class Early(NamedTuple):
 
     database_url: str
     bot_token: str
+    # Read only to be carried into the organizations by migration 0010.
+    organization_managers: str = ""
 
 
 def _early_settings() -> Early:
@@ -89,12 +91,13 @@ def _early_settings() -> Early:
         model_config = SettingsConfigDict(env_file=".env", extra="ignore")
         database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
         bot_token: str = ""
+        organization_managers: str = ""
 
     try:
         found = _Early()
     except ValidationError:  # a .env it cannot read: the environment alone
         found = _Early(_env_file=None)  # type: ignore[call-arg]
-    return Early(found.database_url, found.bot_token)
+    return Early(found.database_url, found.bot_token, found.organization_managers)
 
 
 def _has_token() -> bool:
@@ -141,12 +144,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     """Applies the database migrations and exits."""
-    url = _early_settings().database_url
+    early = _early_settings()
     setup_logging("INFO")
     from storage.db import DatabaseProblem, migrate
 
     try:
-        migrate(url)
+        migrate(early.database_url, carried={"organization_managers": early.organization_managers})
     except DatabaseProblem as exc:
         return fail(exc)
     print("database is up to date")

@@ -183,6 +183,7 @@ class Settings(DeskSettings):
     history_page_chars: int = Field(default=3500, ge=500, le=4000)
     sla_table: str = Field(default="", description="JSON overrides of the deadline table.")
     manager_id: int | None = None
+    # Former setting: migration 0010 carries it into the organizations' managers; unused since.
     organization_managers: str = Field(default="", description='JSON {"organization": id}')
     digest_time: str = Field(default="09:00")
     sweep_interval: float = Field(
@@ -269,16 +270,6 @@ class Settings(DeskSettings):
     def _digest(cls, value: str) -> str:
         time.fromisoformat(value)
         return value
-
-    def manager_for(self, organization: str | None) -> int | None:
-        """Who hears about late tickets of an organization: its manager, or the desk's."""
-        import json
-
-        if organization and self.organization_managers:
-            found = json.loads(self.organization_managers).get(organization)
-            if found:
-                return int(found)
-        return self.manager_id
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -43,6 +43,8 @@ class Privilege(StrEnum):
 
     ANNOUNCE = "announce"  # compose, send and resend release announcements
     RELOAD_KB = "reload_kb"  # re-read the knowledge base's articles now
+    MANAGE_ORGS = "manage_orgs"  # organizations and their invitation links
+    REPORTS = "reports"  # the monthly act of completed work and the desk's figures
 
 
 ADMIN_PRIVILEGES = frozenset(Privilege)

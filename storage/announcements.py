@@ -33,7 +33,7 @@ from desk.broadcast import (
 )
 from desk.broadcast import AnnouncementStatus as Status
 from desk.broadcast import ComposeStep as Step
-from storage.models import Announcement, Client, Delivery, Outgoing
+from storage.models import Announcement, Client, Delivery, Organization, Outgoing
 
 #: Statuses of announcements that went out (``/news`` lists them).
 LIVE = tuple(status.value for status in Status if status.went_out)
@@ -111,7 +111,9 @@ def addressed(audience: Audience) -> ColumnElement[bool]:
     (tests/storage checks that both give the same answers on both databases)."""
     if audience.organizations is None:
         return true()
-    return Client.organization.in_(sorted(audience.organizations))
+    return Client.organization_id.in_(
+        select(Organization.id).where(Organization.name.in_(sorted(audience.organizations)))
+    )
 
 
 def _subscribers(audience: Audience):  # type: ignore[no-untyped-def]
@@ -122,14 +124,11 @@ async def organizations_with_subscribers(session: AsyncSession) -> list[tuple[st
     """Organizations that have subscribers, the biggest first."""
     count = func.count(Client.id)
     result = await session.execute(
-        select(Client.organization, count)
-        .where(
-            _wants_news(),
-            Client.organization.is_not(None),
-            Client.organization != "",
-        )
-        .group_by(Client.organization)
-        .order_by(count.desc(), Client.organization)
+        select(Organization.name, count)
+        .join(Organization, Client.organization_id == Organization.id)
+        .where(_wants_news())
+        .group_by(Organization.name)
+        .order_by(count.desc(), Organization.name)
     )
     return [(str(name), int(n)) for name, n in result.all()]
 

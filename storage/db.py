@@ -219,17 +219,19 @@ async def open_migrated(url: str) -> AsyncEngine:
     return engine
 
 
-async def run_migrations(engine: AsyncEngine) -> None:
-    """Upgrades the schema to the newest migration on the given engine."""
+async def run_migrations(engine: AsyncEngine, carried: dict[str, str] | None = None) -> None:
+    """Upgrades the schema to the newest migration on the given engine. `carried`: former
+    settings a migration moves into the database (``organization_managers`` for 0010)."""
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+        await conn.run_sync(_upgrade, carried or {})
 
 
-def _upgrade(sync_conn: Any) -> None:
+def _upgrade(sync_conn: Any, carried: dict[str, str]) -> None:
     from alembic import command
 
     cfg = alembic_config()
     cfg.attributes["connection"] = sync_conn
+    cfg.attributes["carried"] = carried
     command.upgrade(cfg, "head")
 
 
@@ -244,14 +246,14 @@ def alembic_config(url: str | None = None) -> Any:
     return cfg
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, carried: dict[str, str] | None = None) -> None:
     """Synchronous entry point for ``support-bot migrate``."""
 
     async def _run() -> None:
         engine = create_engine(url)
         try:
             await ping(engine)
-            await run_migrations(engine)
+            await run_migrations(engine, carried)
         finally:
             await engine.dispose()
 

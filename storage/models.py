@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import BigId, UTCDateTime
 
@@ -49,7 +49,12 @@ class Client(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="ru")
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
-    organization: Mapped[str | None] = mapped_column(String(200))
+    # The organization the client works for (linked by an invitation or an engineer); none
+    # means unverified. Loaded with the client: titles, cards and routing all need it.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    org: Mapped[Organization | None] = relationship(lazy="joined")
     # The open ticket a plain message goes to (no foreign key: tickets refer to clients).
     active_ticket_id: Mapped[int | None] = mapped_column(BigInteger)
     # The ticket whose context the client last saw a header for, so answers from
@@ -79,6 +84,82 @@ class Client(Base):
         return one_line(" ".join(p for p in (self.first_name, self.last_name) if p)) or str(
             self.id
         )
+
+    @property
+    def organization(self) -> str | None:
+        """The name of the client's organization, if they are linked to one."""
+        return self.org.name if self.org is not None else None
+
+
+class Organization(Base):
+    """A customer company: the vendor's direct client or a partner's client."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The name folded (case, ё, spaces and quotes): "ООО «Ромашка»" and "ооо ромашка" are one.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # direct: the vendor's own client; partner: served through `partner_name`.
+    kind: Mapped[str] = mapped_column(String(16), default="direct", server_default="direct")
+    partner_name: Mapped[str | None] = mapped_column(String(200))
+    partner_contacts: Mapped[str | None] = mapped_column(Text)
+    manager_name: Mapped[str | None] = mapped_column(String(200))
+    manager_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The last day the support contract covers; none means no end date is known.
+    contract_until: Mapped[date_type | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Invitation(Base):
+    """A link that joins whoever opens it to an organization: ``t.me/<bot>?start=<token>``."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # None: any number of clients may use it until it expires.
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InvitationUse(Base):
+    """Who joined by an invitation: a client opening it twice uses it once."""
+
+    __tablename__ = "invitation_uses"
+
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TimeEntry(Base):
+    """Time an engineer logged on a ticket (``/time``): billed for consultations."""
+
+    __tablename__ = "time_entries"
+    __table_args__ = (Index("ix_time_entries_work_date", "work_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    engineer_id: Mapped[int] = mapped_column(BigInteger)
+    engineer_name: Mapped[str] = mapped_column(String(200), default="")
+    minutes: Mapped[int] = mapped_column(Integer)
+    work_date: Mapped[date_type] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Counter(Base):

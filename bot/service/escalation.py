@@ -38,7 +38,7 @@ async def tell_manager(unit: Unit, ticket: Ticket, key: str, due: datetime | Non
     desk = unit.desk
     client = await repo.get_client(unit.session, client_id=ticket.client_id)
     assert client is not None
-    manager = desk.settings.manager_for(client.organization)
+    manager = (client.org.manager_user_id if client.org else None) or desk.settings.manager_id
     if manager is None:
         logger.warning(
             "no manager configured (MANAGER_ID): ticket %s not escalated", ticket.number

@@ -26,7 +26,7 @@ from desk.tickets import (
     apply,
     format_number,
 )
-from storage import repo
+from storage import orgs, repo
 from storage.models import Ticket
 
 # --- shared by the ticket's use cases -----------------------------------------------------
@@ -358,7 +358,11 @@ async def set_organization(desk: Desk, origin: Origin, name: str) -> None:
             return
         client = await repo.get_client(unit.session, client_id=ticket.client_id)
         assert client is not None
-        client.organization = name
+        org = await orgs.find(unit.session, name)
+        if org is None:
+            org = await orgs.create(unit.session, name, now=desk.clock.now())
+        orgs.link(client, org)
+        name = org.name
         await unit.out.answer_to(
             origin,
             t(desk.op_lang, "op.org_set", client=client.display_name, org=name),

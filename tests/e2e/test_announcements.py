@@ -7,12 +7,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from emulator import BotApiEmulator, buttons, text_of
+from storage import orgs
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Announcement, Client, Delivery, Ticket
 from tests.e2e.conftest import Desk, running_desk
@@ -49,10 +51,22 @@ class NewsDesk:
         self.emu.send_command(client, client, "/subscribe")
         await self.desk.bot_says(client, "🔔")
         if organization is not None:
-            await self.sql(
-                update(Client).where(Client.id == client).values(organization=organization)
-            )
+            await self.join(client, organization)
         return client
+
+    async def join(self, client: int, organization: str) -> None:
+        """Links the client to the organization of that name, creating it."""
+        engine = create_engine(self.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                now = datetime.now(UTC)
+                org = await orgs.find(session, organization)
+                org = org or await orgs.create(session, organization, now=now)
+                row = await session.get(Client, client)
+                assert row is not None
+                orgs.link(row, org)
+        finally:
+            await engine.dispose()
 
     async def sql(self, statement: Any) -> Any:
         engine = create_engine(self.database_url)

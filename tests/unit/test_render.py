@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot import keyboards, render
 from desk.text import utf16_len
 from emulator.html_entities import parse_html
-from storage.models import Client, Ticket, TicketMessage
+from storage.models import Client, Organization, Ticket, TicketMessage
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 MSK = ZoneInfo("Europe/Moscow")
@@ -21,7 +21,6 @@ def make_client(**kw: object) -> Client:
         last_name=None,
         username="anya",
         language="ru",
-        organization=None,
     )
     values.update(kw)
     return Client(**values)
@@ -54,7 +53,9 @@ def test_header_card_escapes_the_clients_name() -> None:
 
 
 def test_topic_title_prefers_the_organization() -> None:
-    title = render.topic_title(make_ticket(), make_client(organization="ООО «Ромашка»"), "ru")
+    title = render.topic_title(
+        make_ticket(), make_client(org=Organization(name="ООО «Ромашка»")), "ru"
+    )
     assert title == "🔵 #1042 · Инцидент · ООО «Ромашка» · Не <b>открывается"
 
 

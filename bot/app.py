@@ -39,6 +39,7 @@ from bot.handlers import (
     kb,
     lifecycle,
     operator,
+    orgs,
     registration,
 )
 from bot.handlers.common import answer
@@ -168,6 +169,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
         cb.RAISE_PATTERN: escalation.decide_raise,
         cb.RESEND_PATTERN: operator.resend,
         cb.FIELD_PATTERN: operator.set_field,
+        cb.ORGS_PATTERN: orgs.buttons,
     }
     for pattern, handler in group_buttons.items():
         app.add_handler(CallbackQueryHandler(_operator_callback(handler), pattern=pattern))
@@ -203,8 +205,11 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
 
 
 async def _group_message(update: Update, context: DeskContext) -> None:
-    """An admin composing an announcement is answering the bot; anything else is for a ticket."""
+    """An admin composing an announcement or answering the ``/orgs`` panel is answering the
+    bot; anything else is for a ticket."""
     if await announce.capture(update, context):
+        return
+    if await orgs.capture(update, context):
         return
     await operator.on_group_message(update, context)
 

@@ -22,6 +22,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from desk.language import LANGUAGES
+from desk.org_fields import OrgField
+from desk.organizations import OrgKind
 from desk.tickets import Priority, TicketType
 
 #: Telegram's limit for a button's callback data, in bytes.
@@ -604,6 +606,96 @@ def parse_resend(data: str) -> int | None:
     return None
 
 
+# --- org: organizations in the operator group (orgs.buttons) ---------------------------------
+
+ORGS = "org"
+ORGS_PATTERN = _pattern(ORGS)
+
+
+class OrgAction(StrEnum):
+    """The buttons of the admins' ``/orgs`` panel, and the engineers' link buttons."""
+
+    LIST = "ls"  # takes the page
+    NEW = "new"  # asks for a new organization's name
+    CARD = "card"  # takes the organization
+    EDIT = "ed"  # takes the organization and an OrgField: asks for the value
+    KIND = "kind"  # takes the organization and the OrgKind to set
+    LINK = "link"  # takes the organization: asks for a client's Telegram id
+    INVITES = "inv"  # takes the organization: its invitation links
+    INVITE_NEW = "invnew"  # takes the organization: how many uses?
+    INVITE_USES = "invu"  # takes the organization and the uses (0: any): for how long?
+    INVITE_MAKE = "invd"  # takes the organization, the uses and the days: the link
+    REVOKE = "rev"  # takes the invitation
+    # Engineers, on a ticket's header card (or the answer to a bare /org):
+    PICK = "pick"  # takes the ticket and the page: the organizations to link its client to
+    SET = "set"  # takes the ticket and the organization
+    BACK = "back"  # takes the ticket: the card's own button again
+
+
+#: What only admins may press (Privilege.MANAGE_ORGS); the rest any engineer may.
+ORG_ADMIN_ACTIONS = frozenset(OrgAction) - {OrgAction.PICK, OrgAction.SET, OrgAction.BACK}
+
+
+@dataclass(frozen=True)
+class OrgPress:
+    """An organizations button: the action and what it names (see :class:`OrgAction`)."""
+
+    action: OrgAction
+    #: The page (LIST), organization, invitation (REVOKE) or ticket (PICK, SET, BACK).
+    target: int = 0
+    #: PICK: the page; SET: the organization; INVITE_USES, INVITE_MAKE: the uses (0: any).
+    number: int = 0
+    days: int = 0
+    field: OrgField | None = None
+    kind: OrgKind | None = None
+
+
+def org(action: OrgAction, *args: int | StrEnum) -> str:
+    """``org:<action>[:<argument>...]``; :func:`parse_org` says which arguments each takes."""
+    data = _join(ORGS, action, *args)
+    if parse_org(data) is None:
+        raise ValueError(f"{data!r} is not an organizations button")
+    return data
+
+
+def parse_org(data: str) -> OrgPress | None:
+    """An organizations button."""
+    fields = _fields(data, ORGS)
+    if not fields:
+        return None
+    action, args = _code(OrgAction, fields[0]), fields[1:]
+    numbers = [_number(arg) for arg in args]
+    match action, args:
+        case OrgAction.NEW, []:
+            return OrgPress(action)
+        case OrgAction.EDIT, [_, code]:
+            field = _code(OrgField, code)
+            if numbers[0] is not None and field is not None:
+                return OrgPress(action, numbers[0], field=field)
+        case OrgAction.KIND, [_, code]:
+            kind = _code(OrgKind, code)
+            if numbers[0] is not None and kind is not None:
+                return OrgPress(action, numbers[0], kind=kind)
+        case (
+            (
+                OrgAction.LIST
+                | OrgAction.CARD
+                | OrgAction.LINK
+                | OrgAction.INVITES
+                | OrgAction.INVITE_NEW
+                | OrgAction.REVOKE
+                | OrgAction.BACK
+            ),
+            [_],
+        ) if numbers[0] is not None:
+            return OrgPress(action, numbers[0])
+        case OrgAction.PICK | OrgAction.SET | OrgAction.INVITE_USES, [_, _] if None not in numbers:
+            return OrgPress(action, numbers[0] or 0, numbers[1] or 0)
+        case OrgAction.INVITE_MAKE, [_, _, _] if None not in numbers:
+            return OrgPress(action, numbers[0] or 0, numbers[1] or 0, numbers[2] or 0)
+    return None
+
+
 #: Every pattern the router uses; no two match the same data.
 PATTERNS = (
     MENU_PATTERN,
@@ -619,4 +711,5 @@ PATTERNS = (
     FIELD_PATTERN,
     RAISE_PATTERN,
     RESEND_PATTERN,
+    ORGS_PATTERN,
 )

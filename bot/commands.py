@@ -12,7 +12,7 @@ from typing import Any
 from telegram import BotCommand, Update
 
 from bot.context import DeskContext
-from bot.handlers import announce, client, kb, lifecycle, operator, people, registration
+from bot.handlers import announce, client, kb, lifecycle, operator, orgs, people, registration
 from bot.texts import t
 
 Callback = Callable[[Update, DeskContext], Coroutine[Any, Any, None]]
@@ -59,7 +59,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("priority", Audience.ENGINEER, operator.ask_priority),
     Command("solve", Audience.ENGINEER, lifecycle.solve),
     Command("ask", Audience.ENGINEER, lifecycle.ask),
-    Command("org", Audience.ENGINEER, operator.set_organization),
+    Command("org", Audience.ENGINEER, orgs.set_organization),
     Command("close", Audience.ENGINEER, operator.close),
     Command("reopen", Audience.ENGINEER, operator.reopen),
     Command("info", Audience.ENGINEER, operator.info),
@@ -69,6 +69,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("kbstats", Audience.ENGINEER, kb.kb_stats),
     Command("kbreload", Audience.ADMIN, kb.reload_kb),
     Command("announce", Audience.ADMIN, announce.announce),
+    Command("orgs", Audience.ADMIN, orgs.orgs_command),
 )
 
 

@@ -34,7 +34,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -655,6 +655,10 @@ class Dispatcher:
             raise
         return {"ids": _ids_of(result)}
 
+    def _today(self) -> date:
+        """Today in the desk's zone (whether an organization's contract has ended)."""
+        return self.desk.clock.now().astimezone(self.desk.settings.zone).date()
+
     def _marked(self, claim: Claim, text: str) -> str:
         """`text`, marked as a possible repeat if an earlier try's outcome is unknown."""
         if json.loads(claim.head.params).get("_repeat"):
@@ -752,9 +756,11 @@ class Dispatcher:
                 description=[_html_of(r) for r in sorted(parts, key=lambda r: r.id)],
                 recreated=recreated,
                 repeat=repeat,
+                today=self._today(),
             )
 
         card = draw(described)
+        markup = render.card_markup(ticket, client, lang)
         where = {"message_thread_id": ticket.topic_id} if self.desk.forum else {}
         result = None
         if lone is not None and utf16_len(card) <= CAPTION_LIMIT:
@@ -768,6 +774,7 @@ class Dispatcher:
                         "message_id": lone.source_message_id,
                         "caption": card,
                         "parse_mode": "HTML",
+                        "reply_markup": markup,
                         **where,
                     },
                     purpose="card",
@@ -787,7 +794,13 @@ class Dispatcher:
             result = await self.call(
                 claim,
                 "sendMessage",
-                {"chat_id": group, "text": card, "parse_mode": "HTML", **where},
+                {
+                    "chat_id": group,
+                    "text": card,
+                    "parse_mode": "HTML",
+                    "reply_markup": markup,
+                    **where,
+                },
                 purpose="card",
             )
             is_caption = False
@@ -1145,6 +1158,7 @@ class Dispatcher:
                 forum=self.desk.forum,
                 parent_number=parent.number if parent else None,
                 description=description,
+                today=self._today(),
             )
 
         card = draw([_html_of(r) for r in described])
@@ -1172,6 +1186,7 @@ class Dispatcher:
                     "message_id": ticket.header_message_id,
                     key: card,
                     "parse_mode": "HTML",
+                    "reply_markup": render.card_markup(ticket, client, self.desk.op_lang),
                 },
                 purpose="card",
             )

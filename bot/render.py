@@ -6,11 +6,12 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.texts import Raw, escape, t
+from desk.organizations import OrgKind, contract_ended
 from desk.text import first_line, one_line, split_text, topic_name, truncate
 from desk.tickets import Status, TicketType, format_number
 from storage.models import Client, Outgoing, Ticket, TicketMessage
@@ -83,11 +84,13 @@ def header_card(
     *,
     forum: bool,
     parent_number: int | None = None,
+    today: date | None = None,
 ) -> str:
     """The card that opens a ticket's topic (or, without topics, that engineers reply to).
 
     In a topic the status and the assignee live in the topic's title, so the card shows
     what rarely changes and is seldom redrawn (each redraw spends the group's budget).
+    `today` (in the desk's zone) tells whether the organization's contract has ended.
     """
     text = t(
         lang,
@@ -98,9 +101,7 @@ def header_card(
         client=client.display_name,
         username=Raw(t(lang, "op.username", username=client.username)) if client.username else "",
         client_id=client.id,
-        organization=Raw(t(lang, "op.organization", organization=client.organization))
-        if client.organization
-        else "",
+        organization=Raw(organization_line(client, lang, today)),
         type=type_label(lang, ticket.type),
         priority=priority_label(lang, ticket.priority),
         assignee=Raw(t(lang, "op.assignee", name=one_line(ticket.assignee_name)))
@@ -122,6 +123,42 @@ def header_card(
     return text + t(lang, "op.header_topic_hint" if forum else "op.header_plain_hint")
 
 
+def organization_line(client: Client, lang: str, today: date | None) -> str:
+    """Who the client works for, in the header card: the organization and its kind (with the
+    partner for a partner's client) and whether its contract has ended; or unverified."""
+    org = client.org
+    if org is None:
+        return t(lang, "op.org_unverified")
+    if org.kind == OrgKind.PARTNER:
+        partner = (
+            Raw(t(lang, "op.org_partner_name", partner=org.partner_name))
+            if org.partner_name
+            else ""
+        )
+        line = t(lang, "op.org_partner", organization=org.name, partner=partner)
+    else:
+        line = t(lang, "op.org_direct", organization=org.name)
+    if today is not None and org.contract_until and contract_ended(org.contract_until, today):
+        line += t(lang, "op.org_contract_ended", date=org.contract_until.strftime("%d.%m.%Y"))
+    return line
+
+
+def card_markup(ticket: Ticket, client: Client, lang: str) -> dict[str, object] | None:
+    """The header card's button: linking an unverified client to an organization."""
+    if client.org is not None:
+        return None
+    return {
+        "inline_keyboard": [
+            [
+                {
+                    "text": t(lang, "op.link_org"),
+                    "callback_data": callbacks.org(callbacks.OrgAction.PICK, ticket.id, 0),
+                }
+            ]
+        ]
+    }
+
+
 def card(
     ticket: Ticket,
     client: Client,
@@ -133,9 +170,12 @@ def card(
     description: Sequence[str],
     recreated: bool = False,
     repeat: bool = False,
+    today: date | None = None,
 ) -> str:
     """The header card with the client's description (HTML parts, in order) under it."""
-    text = header_card(ticket, client, lang, zone, forum=forum, parent_number=parent_number)
+    text = header_card(
+        ticket, client, lang, zone, forum=forum, parent_number=parent_number, today=today
+    )
     parts = [p for p in description if p.strip()]
     if parts:
         head, sep, hint = text.partition("\n\n<i>")

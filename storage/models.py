@@ -144,6 +144,25 @@ class InvitationUse(Base):
     used_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class AdminInput(Base):
+    """A value an admin was asked for in the operator group (``/orgs``: a field of an
+    organization, a new organization's name, a client to link): their next message in that
+    thread answers it. Kept here, not in memory, so a restart does not lose the question."""
+
+    __tablename__ = "admin_inputs"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What is asked: one of desk.org_fields.InputKind.
+    what: Mapped[str] = mapped_column(String(16))
+    # The organization it is about (none for a new one's name).
+    target_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The panel message that asked: a reply to it answers, and it shows the result.
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class TimeEntry(Base):
     """Time an engineer logged on a ticket (``/time``): billed for consultations."""
 

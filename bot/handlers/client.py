@@ -13,9 +13,11 @@ from bot.service import clients, conversation, knowledge, registration
 
 
 async def start(update: Update, context: DeskContext) -> None:
-    """/start: greets the client and shows the menu (and asks once about release news)."""
+    """/start: greets the client and shows the menu (and asks once about release news);
+    ``/start <token>``, from an invitation link, first joins them to its organization."""
     client = await touch_client(update, context.desk)
-    await clients.start(context.desk, client)
+    args = context.args or []
+    await clients.start(context.desk, client, invitation=args[0] if args else None)
 
 
 async def subscribe(update: Update, context: DeskContext) -> None:

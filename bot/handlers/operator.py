@@ -38,6 +38,7 @@ ENGINEER_COMMANDS = (
     "kbstats",
     "kbreload",
     "announce",
+    "orgs",
 )
 
 
@@ -153,15 +154,6 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
         origin,
         incoming.describe_message(message),
         text=message.text or message.caption or "",
-    )
-
-
-async def set_organization(update: Update, context: DeskContext) -> None:
-    """/org <name>: records the client's organization (shown in titles, used to pick the
-    manager who hears about late tickets)."""
-    message = _message(update)
-    await tickets.set_organization(
-        context.desk, origin_of(context.desk, message), (message.text or "").partition(" ")[2]
     )
 
 

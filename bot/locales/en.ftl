@@ -182,7 +182,6 @@ op-header =
 op-header_plain_hint = {"\u000A\u000A"}<i>Reply to this ticket's messages to answer the client. /note is an internal note. Commands: /take /solve /ask /type /priority /info /close /reopen</i>
 op-header_topic_hint = {"\u000A\u000A"}<i>Everything you write in this topic goes to the client. /note text is an internal note. Commands: /take /solve /ask /type /priority /info /close /reopen</i>
 op-username = {" "}@{ $username }
-op-organization = {"\u000A"}Organization: { $organization }
 op-assignee = {"\u000A"}Engineer: { $name }
 op-taken = 🟡 { $engineer } took ticket { $number }.
 op-already_yours = Ticket { $number } is already yours.
@@ -565,3 +564,117 @@ news-declined = All right, we will not send you news. To subscribe: /subscribe.
 news-not_subscribed = You are not subscribed to release news, so none will come. To subscribe: /subscribe.
 news-already_subscribed = 🔔 You already get release news. To stop: /unsubscribe.
 op-reopen_usage = To reopen a ticket from here, give its number: /reopen 1042.
+
+## organizations and invitations (/orgs, invitation links, the header card's organization)
+
+opcommands-orgs = Organizations and invitations (admin)
+orgs-list_title = 🏢 <b>Organizations</b>: { $count }{ $page }
+orgs-list_page = {" "}· page { $page } of { $pages }
+orgs-list_empty = No organizations yet. Add the first one with the button below.
+orgs-list_hint = <i>Press an organization to open its card; the number is its clients.</i>
+orgs-button = { $name } · 👤 { $clients }
+orgs-add = ➕ Add an organization
+orgs-prev = ◀️ Back
+orgs-next = Next ▶️
+orgs-card =
+    🏢 <b>{ $name }</b>
+    Kind: { $kind }{ $partner }
+    Manager: { $manager }
+    Contract: { $contract }
+    Clients: { $clients }
+    Notes: { $notes }
+orgs-card_partner =
+    {"\u000A"}Partner: { $partner }
+    Partner's contacts: { $contacts }
+orgs-kind-direct = direct client
+orgs-kind-partner = partner's client
+orgs-none = —
+orgs-manager = { $name }{ $id }
+orgs-manager_id = {" "}(id <code>{ $id }</code>)
+orgs-contract_until = until { $date }
+orgs-contract_ended = until { $date } — ⛔ ended
+orgs-edit-name = ✏️ Name
+orgs-edit-pname = 🤝 Partner
+orgs-edit-pcont = ☎️ Partner's contacts
+orgs-edit-mname = 👔 Manager
+orgs-edit-mid = 🆔 Manager's Telegram id
+orgs-edit-until = 📅 Contract until
+orgs-edit-notes = 📝 Notes
+orgs-make-partner = 🔁 Make it a partner's client
+orgs-make-direct = 🔁 Make it a direct client
+orgs-link = 🔗 Link a client
+orgs-invites = ✉️ Invitations
+orgs-back_list = ◀️ To the list
+orgs-back_card = ◀️ To the organization
+orgs-cancel = ✖️ Cancel
+orgs-ask-new = 🏢 Send the new organization's name as your next message (or as a reply to this one).
+orgs-ask-name = 🏢 “{ $org }”: send the new name as your next message.
+orgs-ask-pname = 🏢 “{ $org }”: send the partner's name as your next message. “-” clears it.
+orgs-ask-pcont = 🏢 “{ $org }”: send the partner's contacts (phone, e-mail, site) as your next message. “-” clears them.
+orgs-ask-mname = 🏢 “{ $org }”: send the manager's name as your next message. “-” clears it.
+orgs-ask-mid = 🏢 “{ $org }”: send the manager's Telegram id (a number; @getidsbot shows it) as your next message. The bot tells them about the organization's late tickets. “-” clears it.
+orgs-ask-until = 🏢 “{ $org }”: send the contract's end date — DD.MM.YYYY or YYYY-MM-DD. “-” clears it.
+orgs-ask-notes = 🏢 “{ $org }”: send the notes as your next message. “-” clears them.
+orgs-ask-link = 🔗 “{ $org }”: send the client's Telegram id (the number in a ticket's card, “id …”). The client must have written to the bot at least once.
+orgs-bad-empty = The value is empty. Send some text, or “-” to clear the field.
+orgs-bad-too_long = Too long. Shorten it and send it again.
+orgs-bad-date = “{ $value }” is not a date I understand. Write DD.MM.YYYY (e.g. 31.12.2027) or YYYY-MM-DD.
+orgs-bad-user_id = “{ $value }” is not a Telegram id. Send a number (@getidsbot shows it), or “-” to clear it.
+orgs-bad-exists = An organization “{ $value }” exists already. Choose another name.
+orgs-bad-no_client = There is no client with id { $value }: they have not written to the bot yet. Ask them to press /start, or send them an invitation.
+orgs-bad-not_text = Send the value as text.
+orgs-saved = ✅ Saved.
+orgs-created = ✅ Organization added.
+orgs-linked = ✅ Client { $client } is linked to the organization.
+orgs-moved = ✅ Client { $client } moved here from “{ $old }”.
+orgs-gone = This organization no longer exists.
+orgs-not_in_ticket = /orgs works outside tickets' topics: open it in the group's general topic.
+orgs-invites_title = ✉️ <b>Invitations of “{ $org }”</b>
+orgs-invites_none = No invitations yet.
+orgs-invites_hint = <i>A link joins the client who opens it to the organization.</i>
+orgs-invite_line = { $n }. { $state } · until { $expires } · used { $uses }{ $link }
+orgs-invite_link = {"\u000A"}<code>{ $link }</code>
+orgs-state-valid = ✅ valid
+orgs-state-expired = ⌛ expired
+orgs-state-revoked = 🚫 revoked
+orgs-state-used_up = ☑️ used up
+orgs-uses_of = { $uses } of { $max }
+orgs-uses_any = { $uses } (no limit)
+orgs-invite_new = ➕ New invitation
+orgs-revoke = 🚫 Revoke no. { $n }
+orgs-ask_uses = ✉️ “{ $org }”: how many clients may join by the invitation?
+orgs-uses_button =
+    { $count ->
+        [one] { $count } client
+       *[other] { $count } clients
+    }
+orgs-uses_unlimited = ♾ No limit
+orgs-ask_days = ✉️ “{ $org }”: for how many days should the invitation work?
+orgs-days_button =
+    { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+orgs-invite_created = ✅ Invitation created — send the link to the organization's clients:
+orgs-revoked = Invitation revoked.
+orgs-stale = This button no longer works.
+op-org_direct = {"\u000A"}Organization: { $organization } (direct client)
+op-org_partner = {"\u000A"}Organization: { $organization } (partner's client{ $partner })
+op-org_partner_name = {" "}“{ $partner }”
+op-org_unverified = {"\u000A"}Organization: ⚠️ unverified
+op-org_contract_ended = {"\u000A"}⛔ Contract ended { $date }
+op-link_org = 🏢 Link to an organization
+op-org_choose = 🏢 Choose the organization of client { $client }:
+op-org_none = No organizations yet: an admin adds them with /orgs.
+op-org_linked = The client is linked to “{ $org }”.
+op-org_already = The client is in “{ $org }” already. To change it: /org name.
+op-org_unknown = There is no organization “{ $name }”. An admin adds organizations (/orgs); or choose from the list: /org without a name.
+op-org_created = 🏢 Organization “{ $org }” created and client { $client } linked to it. The rest about it: /orgs.
+invite-joined = ✅ You are now linked to the organization “{ $org }”.
+invite-already = You are already linked to the organization “{ $org }”.
+invite-other = You are already linked to the organization “{ $org }”. If that is wrong, write to us — an engineer will change it.
+invite-broken = ⚠️ This invitation link does not work: { $reason }. Ask your manager for a new link. You can ask questions and register tickets without it.
+invite-reason-expired = it has expired
+invite-reason-revoked = it was revoked
+invite-reason-used_up = as many clients have joined by it as it allowed
+invite-reason-unknown = there is no such link

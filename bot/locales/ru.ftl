@@ -188,7 +188,6 @@ op-header =
 op-header_plain_hint = {"\u000A\u000A"}<i>Отвечайте на сообщения этой заявки реплаем — ответ уйдёт клиенту. /note — внутренняя заметка. Команды: /take /solve /ask /type /priority /info /close /reopen</i>
 op-header_topic_hint = {"\u000A\u000A"}<i>Всё, что вы пишете в этой теме, уходит клиенту. /note текст — внутренняя заметка. Команды: /take /solve /ask /type /priority /info /close /reopen</i>
 op-username = {" "}@{ $username }
-op-organization = {"\u000A"}Организация: { $organization }
 op-assignee = {"\u000A"}Инженер: { $name }
 op-taken =
     { $gender ->
@@ -614,3 +613,119 @@ news-declined = Хорошо, новости присылать не будем.
 news-not_subscribed = Вы не подписаны на новости о релизах, присылать их не будем. Подписаться — /subscribe.
 news-already_subscribed = 🔔 Вы уже получаете новости о релизах. Отписаться — /unsubscribe.
 op-reopen_usage = Чтобы переоткрыть заявку отсюда, укажите её номер: /reopen 1042.
+
+## organizations and invitations (/orgs, invitation links, the header card's organization)
+
+opcommands-orgs = Организации и приглашения (админ)
+orgs-list_title = 🏢 <b>Организации</b>: { $count }{ $page }
+orgs-list_page = {" "}· стр. { $page } из { $pages }
+orgs-list_empty = Организаций пока нет. Добавьте первую кнопкой ниже.
+orgs-list_hint = <i>Нажмите на организацию, чтобы открыть её карточку; число — её клиенты.</i>
+orgs-button = { $name } · 👤 { $clients }
+orgs-add = ➕ Добавить организацию
+orgs-prev = ◀️ Назад
+orgs-next = Вперёд ▶️
+orgs-card =
+    🏢 <b>{ $name }</b>
+    Тип: { $kind }{ $partner }
+    Менеджер: { $manager }
+    Контракт: { $contract }
+    Клиентов: { $clients }
+    Заметки: { $notes }
+orgs-card_partner =
+    {"\u000A"}Партнёр: { $partner }
+    Контакты партнёра: { $contacts }
+orgs-kind-direct = прямой клиент
+orgs-kind-partner = клиент партнёра
+orgs-none = —
+orgs-manager = { $name }{ $id }
+orgs-manager_id = {" "}(id <code>{ $id }</code>)
+orgs-contract_until = до { $date }
+orgs-contract_ended = до { $date } — ⛔ закончился
+orgs-edit-name = ✏️ Название
+orgs-edit-pname = 🤝 Партнёр
+orgs-edit-pcont = ☎️ Контакты партнёра
+orgs-edit-mname = 👔 Менеджер
+orgs-edit-mid = 🆔 Telegram id менеджера
+orgs-edit-until = 📅 Контракт до
+orgs-edit-notes = 📝 Заметки
+orgs-make-partner = 🔁 Сделать клиентом партнёра
+orgs-make-direct = 🔁 Сделать прямым клиентом
+orgs-link = 🔗 Привязать клиента
+orgs-invites = ✉️ Приглашения
+orgs-back_list = ◀️ К списку
+orgs-back_card = ◀️ К организации
+orgs-cancel = ✖️ Отмена
+orgs-ask-new = 🏢 Пришлите название новой организации следующим сообщением (или ответом на это).
+orgs-ask-name = 🏢 «{ $org }»: пришлите новое название следующим сообщением.
+orgs-ask-pname = 🏢 «{ $org }»: пришлите название партнёра следующим сообщением. «-» — очистить.
+orgs-ask-pcont = 🏢 «{ $org }»: пришлите контакты партнёра (телефон, почта, сайт) следующим сообщением. «-» — очистить.
+orgs-ask-mname = 🏢 «{ $org }»: пришлите имя менеджера следующим сообщением. «-» — очистить.
+orgs-ask-mid = 🏢 «{ $org }»: пришлите Telegram id менеджера (число, его покажет @getidsbot) следующим сообщением. Ему бот пишет о просроченных заявках организации. «-» — очистить.
+orgs-ask-until = 🏢 «{ $org }»: пришлите дату окончания контракта — ДД.ММ.ГГГГ или ГГГГ-ММ-ДД. «-» — очистить.
+orgs-ask-notes = 🏢 «{ $org }»: пришлите заметки следующим сообщением. «-» — очистить.
+orgs-ask-link = 🔗 «{ $org }»: пришлите Telegram id клиента (число из карточки заявки, «id …»). Клиент должен хотя бы раз написать боту.
+orgs-bad-empty = Пустое значение. Пришлите текст или «-», чтобы очистить поле.
+orgs-bad-too_long = Слишком длинно. Сократите и пришлите ещё раз.
+orgs-bad-date = Не понял дату «{ $value }». Напишите ДД.ММ.ГГГГ (например, 31.12.2027) или ГГГГ-ММ-ДД.
+orgs-bad-user_id = «{ $value }» — не Telegram id. Нужно число (его покажет @getidsbot) или «-», чтобы очистить.
+orgs-bad-exists = Организация «{ $value }» уже есть. Выберите другое название.
+orgs-bad-no_client = Клиента с id { $value } нет: он ещё не писал боту. Попросите его нажать /start или отправьте ему приглашение.
+orgs-bad-not_text = Пришлите значение текстом.
+orgs-saved = ✅ Сохранено.
+orgs-created = ✅ Организация добавлена.
+orgs-linked = ✅ Клиент { $client } привязан к организации.
+orgs-moved = ✅ Клиент { $client } перенесён сюда из «{ $old }».
+orgs-gone = Этой организации больше нет.
+orgs-not_in_ticket = /orgs работает вне тем заявок: откройте его в общей теме группы.
+orgs-invites_title = ✉️ <b>Приглашения «{ $org }»</b>
+orgs-invites_none = Приглашений пока нет.
+orgs-invites_hint = <i>Ссылка подключает открывшего её клиента к организации.</i>
+orgs-invite_line = { $n }. { $state } · до { $expires } · использовано { $uses }{ $link }
+orgs-invite_link = {"\u000A"}<code>{ $link }</code>
+orgs-state-valid = ✅ действует
+orgs-state-expired = ⌛ истекло
+orgs-state-revoked = 🚫 отозвано
+orgs-state-used_up = ☑️ использовано полностью
+orgs-uses_of = { $uses } из { $max }
+orgs-uses_any = { $uses } (без ограничения)
+orgs-invite_new = ➕ Новое приглашение
+orgs-revoke = 🚫 Отозвать № { $n }
+orgs-ask_uses = ✉️ «{ $org }»: сколько клиентов смогут подключиться по приглашению?
+orgs-uses_button =
+    { $count ->
+        [one] { $count } клиент
+        [few] { $count } клиента
+       *[other] { $count } клиентов
+    }
+orgs-uses_unlimited = ♾ Без ограничений
+orgs-ask_days = ✉️ «{ $org }»: сколько дней будет действовать приглашение?
+orgs-days_button =
+    { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[other] { $days } дней
+    }
+orgs-invite_created = ✅ Приглашение создано — отправьте ссылку клиентам организации:
+orgs-revoked = Приглашение отозвано.
+orgs-stale = Эта кнопка больше не работает.
+op-org_direct = {"\u000A"}Организация: { $organization } (прямой клиент)
+op-org_partner = {"\u000A"}Организация: { $organization } (клиент партнёра{ $partner })
+op-org_partner_name = {" "}«{ $partner }»
+op-org_unverified = {"\u000A"}Организация: ⚠️ не подтверждён
+op-org_contract_ended = {"\u000A"}⛔ Контракт закончился { $date }
+op-link_org = 🏢 Привязать к организации
+op-org_choose = 🏢 Выберите организацию клиента { $client }:
+op-org_none = Организаций ещё нет: их добавляет администратор командой /orgs.
+op-org_linked = Клиент привязан к «{ $org }».
+op-org_already = Клиент уже в организации «{ $org }». Сменить её: /org название.
+op-org_unknown = Организации «{ $name }» нет. Её добавляет администратор (/orgs); или выберите из списка — /org без названия.
+op-org_created = 🏢 Организация «{ $org }» создана, клиент { $client } привязан к ней. Остальное о ней — в /orgs.
+invite-joined = ✅ Вы подключены к организации «{ $org }».
+invite-already = Вы уже подключены к организации «{ $org }».
+invite-other = Вы уже подключены к организации «{ $org }». Если это неверно, напишите нам — инженер поменяет организацию.
+invite-broken = ⚠️ Эта ссылка-приглашение не работает: { $reason }. Попросите новую ссылку у вашего менеджера. Задавать вопросы и оформлять заявки можно и без неё.
+invite-reason-expired = срок её действия истёк
+invite-reason-revoked = её отозвали
+invite-reason-used_up = по ней уже подключилось столько клиентов, сколько было можно
+invite-reason-unknown = такой ссылки нет

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks as cb
 from bot import keyboards, render
 from bot.context import Desk, Unit
-from bot.service import relay
+from bot.service import orgs, relay
 from bot.service.buttons import Answer, drop_buttons, edit_or_send
 from bot.service.origin import Origin
 from bot.texts import t
@@ -68,9 +68,12 @@ async def own_ticket(desk: Desk, client: Client, ticket_id: int) -> Ticket | Non
         return await repo.get_ticket_for_client(session, ticket_id=ticket_id, client_id=client.id)
 
 
-async def start(desk: Desk, client: Client) -> None:
-    """/start: greets the client and shows the menu (and asks once about release news)."""
+async def start(desk: Desk, client: Client, *, invitation: str | None = None) -> None:
+    """/start: greets the client and shows the menu (and asks once about release news);
+    an `invitation` link's token is opened first (``bot/service/orgs.py``)."""
     async with desk.unit() as unit:
+        if invitation is not None:
+            await orgs.open_invitation(unit, client, invitation)
         draft = await repo.get_draft(unit.session, client_id=client.id)
         text = t(client.language, "start.greeting", name=client.first_name or client.display_name)
         if draft is not None:

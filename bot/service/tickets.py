@@ -16,7 +16,6 @@ from bot.service.notices import tell
 from bot.service.origin import Origin
 from bot.service.people import engineer
 from bot.texts import t
-from desk.text import one_line
 from desk.tickets import (
     Action,
     Outcome,
@@ -26,7 +25,7 @@ from desk.tickets import (
     apply,
     format_number,
 )
-from storage import orgs, repo
+from storage import repo
 from storage.models import Ticket
 
 # --- shared by the ticket's use cases -----------------------------------------------------
@@ -330,7 +329,9 @@ async def info(desk: Desk, origin: Origin) -> None:
         client = await repo.get_client(unit.session, client_id=ticket.client_id)
         rows = list(await repo.history(unit.session, ticket_id=ticket.id))
         assert client is not None
-        card = render.header_card(ticket, client, lang, desk.settings.zone, forum=False).split(
+        zone = desk.settings.zone
+        today = desk.clock.now().astimezone(zone).date()
+        card = render.header_card(ticket, client, lang, zone, forum=False, today=today).split(
             "\n\n<i>"
         )[0]
         counts = t(
@@ -342,30 +343,3 @@ async def info(desk: Desk, origin: Origin) -> None:
             notes=sum(1 for r in rows if r.direction == "note"),
         )
         await unit.out.answer_to(origin, f"{card}\n\n{counts}", ticket_id=ticket.id)
-
-
-async def set_organization(desk: Desk, origin: Origin, name: str) -> None:
-    """/org <name>: records the client's organization (shown in titles, used to pick the
-    manager who hears about late tickets)."""
-    found = await find_ticket(desk, origin)
-    async with desk.unit() as unit:
-        ticket = await ticket_or_explain(unit, origin, found)
-        if ticket is None:
-            return
-        name = one_line(name)[:200]
-        if not name:
-            await unit.out.answer_to(origin, t(desk.op_lang, "op.org_usage"), ticket_id=ticket.id)
-            return
-        client = await repo.get_client(unit.session, client_id=ticket.client_id)
-        assert client is not None
-        org = await orgs.find(unit.session, name)
-        if org is None:
-            org = await orgs.create(unit.session, name, now=desk.clock.now())
-        orgs.link(client, org)
-        name = org.name
-        await unit.out.answer_to(
-            origin,
-            t(desk.op_lang, "op.org_set", client=client.display_name, org=name),
-            ticket_id=ticket.id,
-        )
-        await unit.out.refresh(ticket.id)

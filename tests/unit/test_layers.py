@@ -31,6 +31,7 @@ NO_ROWS = frozenset(
         "kb.py",
         "lifecycle.py",
         "operator.py",
+        "orgs.py",
         "people.py",
         "registration.py",
     }

@@ -10,9 +10,10 @@ the group), so the fill takes a few minutes and the group catches up at its own 
 What it leaves: clients subscribed to release news (one declined); knowledge-base searches
 (an article that helped, one that did not and became a ticket, a question with no answer that
 became a ticket, an article only read); tickets of every type, of every incident priority and
-in every status, with correspondence both ways, a screenshot and a document; organizations set
-with ``/org``; a solution confirmed and rated with a comment, one refused, a ticket closed and
-reopened by the client's reply; a first-answer deadline breached (the desk's clock moved); an
+in every status, with correspondence both ways, a screenshot and a document; organizations added
+by the admin in ``/orgs`` (a client joining his by an invitation link) and set with ``/org``; a
+solution confirmed and rated with a comment, one refused, a ticket closed and reopened by the
+client's reply; a first-answer deadline breached (the desk's clock moved); an
 announcement delivered to the subscribers; ``/kbstats`` answered in the group.
 
 A desk that already has data (a second start, or people already wrote) is left alone; a
@@ -342,6 +343,7 @@ class Demo:
     async def run(self) -> None:
         steps = (
             ("news subscriptions", self.subscriptions),
+            ("organizations and an invitation", self.organizations),
             ("knowledge-base searches", self.searches),
             ("a breached first-answer deadline", self.breach),
             ("a solution confirmed and rated", self.confirmed),
@@ -360,6 +362,54 @@ class Demo:
         await self.start(ANNA, subscribe=True)
         await self.start(OLEG, subscribe=False)
         await self.subscribe(JOHN)
+
+    async def organizations(self) -> None:
+        """The admin adds the clients' organizations in the /orgs panel (one message, edited
+        as she goes) and invites John to his by a link, which he opens."""
+        admin = self.uid(MARIA)
+        op = self.op
+        panel = await self.general(MARIA, "/orgs", fragment(op, "orgs.list_title"))
+        for n, name in enumerate(ORGANIZATIONS.values(), 1):
+            await self.press_panel(panel, text(op, "orgs.add"))
+            await self.panel_shows(panel, fragment(op, "orgs.ask.new"))
+            self.emu.send_text(self.group, admin, name)
+            await self.panel_shows(panel, fragment(op, "orgs.created"))
+            await self.press_panel(panel, text(op, "orgs.back_list"))
+            await self.panel_shows(panel, text(op, "orgs.list_title", count=n, page=""))
+        assert JOHN.organization is not None
+        await self.press_panel(panel, JOHN.organization)
+        await self.press_panel(panel, text(op, "orgs.invites"))
+        await self.press_panel(panel, text(op, "orgs.invite_new"))
+        await self.press_panel(panel, text(op, "orgs.uses_button", count=10))
+        await self.press_panel(panel, text(op, "orgs.days_button", days=30))
+        made = await self.panel_shows(panel, fragment(op, "orgs.invite_created"))
+        link = re.search(r"\?start=([A-Za-z0-9_-]+)", text_of(made))
+        if link is None:
+            raise RuntimeError("no invitation link in the panel")
+        chat = self.uid(JOHN)
+        mark = self.last_id(chat)
+        self.emu.send_command(chat, chat, f"/start {link.group(1)}")
+        await self.bot_says(chat, fragment("en", "invite.joined"), after=mark)
+
+    def shown(self, message: JsonDict) -> JsonDict:
+        """A bot message in the group as it is now (edited in place)."""
+        return self.emu.get_message(self.group, message["message_id"]) or message
+
+    async def panel_shows(self, panel: JsonDict, contains: str) -> JsonDict:
+        """Waits until the panel shows ``contains``."""
+        found: JsonDict = await self.emu.wait_for(
+            lambda: self.shown(panel) if contains in text_of(self.shown(panel)) else None,
+            timeout=WAIT,
+        )
+        return found
+
+    async def press_panel(self, panel: JsonDict, label: str) -> None:
+        """The admin presses the panel's button starting with ``label`` once it shows."""
+        exact: str = await self.emu.wait_for(
+            lambda: next((b for b in buttons(self.shown(panel)) if b.startswith(label)), None),
+            timeout=WAIT,
+        )
+        self.press(self.group, MARIA, panel, exact)
 
     async def searches(self) -> None:
         """Questions before any ticket: the knowledge base answers first."""

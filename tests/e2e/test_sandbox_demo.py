@@ -103,6 +103,9 @@ def check_what_people_see(sb: Sandbox) -> None:
     anna, john, oleg = (sb.world.user_id(p) for p in CLIENTS)
     assert any(re.search(r"Заявка #\d+ зарегистрирована", x) for x in texts(sb, anna))
     assert any(re.search(r"Ticket #\d+ is registered", x) for x in texts(sb, john))
+    assert any(
+        "You are now linked to the organization “Northwind Ltd”" in x for x in texts(sb, john)
+    )
     news = "Вышла версия 5.3"
     assert any(news in x for x in texts(sb, anna))
     assert any(news in x for x in texts(sb, john))

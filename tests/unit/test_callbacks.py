@@ -14,6 +14,8 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks as cb
 from bot.app import build_application
 from bot.config import Settings
+from desk.org_fields import OrgField
+from desk.organizations import OrgKind
 from desk.tickets import Priority, TicketType
 
 BIG = cb.MAX_NUMBER  # the largest id a database key can be
@@ -154,6 +156,48 @@ BUILT: list[tuple[str, Callable[[str], Any], Any, str]] = [
         for accept in (True, False)
     ],
     (cb.resend(BIG), cb.parse_resend, BIG, cb.RESEND_PATTERN),
+    # org: the /orgs panel and the engineers' link buttons
+    (cb.org(cb.OrgAction.NEW), cb.parse_org, cb.OrgPress(cb.OrgAction.NEW), cb.ORGS_PATTERN),
+    *[
+        (cb.org(action, BIG), cb.parse_org, cb.OrgPress(action, BIG), cb.ORGS_PATTERN)
+        for action in (
+            cb.OrgAction.LIST,
+            cb.OrgAction.CARD,
+            cb.OrgAction.LINK,
+            cb.OrgAction.INVITES,
+            cb.OrgAction.INVITE_NEW,
+            cb.OrgAction.REVOKE,
+            cb.OrgAction.BACK,
+        )
+    ],
+    *[
+        (
+            cb.org(cb.OrgAction.EDIT, BIG, field),
+            cb.parse_org,
+            cb.OrgPress(cb.OrgAction.EDIT, BIG, field=field),
+            cb.ORGS_PATTERN,
+        )
+        for field in OrgField
+    ],
+    *[
+        (
+            cb.org(cb.OrgAction.KIND, BIG, kind),
+            cb.parse_org,
+            cb.OrgPress(cb.OrgAction.KIND, BIG, kind=kind),
+            cb.ORGS_PATTERN,
+        )
+        for kind in OrgKind
+    ],
+    *[
+        (cb.org(action, BIG, BIG), cb.parse_org, cb.OrgPress(action, BIG, BIG), cb.ORGS_PATTERN)
+        for action in (cb.OrgAction.PICK, cb.OrgAction.SET, cb.OrgAction.INVITE_USES)
+    ],
+    (
+        cb.org(cb.OrgAction.INVITE_MAKE, BIG, 10_000, 366),
+        cb.parse_org,
+        cb.OrgPress(cb.OrgAction.INVITE_MAKE, BIG, 10_000, 366),
+        cb.ORGS_PATTERN,
+    ),
 ]
 
 PARSERS = sorted({parser for _, parser, _, _ in BUILT}, key=lambda p: p.__name__)
@@ -205,6 +249,9 @@ def test_the_strings_on_the_wire_stay_those_of_buttons_already_sent() -> None:
     assert cb.set_type(9, TicketType.CONSULTATION) == "o:type:9:consultation"
     assert cb.raise_decision(4, accept=False) == "o:raise:4:n"
     assert cb.resend(8) == "o:resend:8"
+    assert cb.org(cb.OrgAction.EDIT, 3, OrgField.CONTRACT_UNTIL) == "org:ed:3:until"
+    assert cb.org(cb.OrgAction.INVITE_MAKE, 3, 0, 30) == "org:invd:3:0:30"
+    assert cb.org(cb.OrgAction.SET, 12, 3) == "org:set:12:3"
 
 
 GARBAGE = [
@@ -263,6 +310,21 @@ GARBAGE = [
     "o:resend:",
     "o:resend:1:2",
     "o:take:1",
+    "org:",
+    "org:new:1",
+    "org:ls",
+    "org:ls:x",
+    "org:card:1:2",
+    "org:ed:1",
+    "org:ed:1:colour",
+    "org:ed:x:name",
+    "org:kind:1:vendor",
+    "org:pick:1",
+    "org:set:1:-2",
+    "org:invd:1:10",
+    "org:invd:1:10:30:1",
+    "org:drop:1",
+    "ORG:ls:0",
     "x:1",
     "\x00",
     "💥" * 20,
@@ -281,6 +343,8 @@ def test_builders_refuse_a_button_without_its_argument() -> None:
         cb.registration(cb.Registration.TYPE)
     with pytest.raises(ValueError):
         cb.announce(cb.Announce.TOGGLE_ORG, 1)
+    with pytest.raises(ValueError):
+        cb.org(cb.OrgAction.EDIT, 1)
 
 
 async def test_the_router_takes_every_family_and_answers_anything_else() -> None:

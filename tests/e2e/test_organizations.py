@@ -19,6 +19,7 @@ from storage import invitations, orgs
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Client
 from tests.e2e.conftest import ClockDesk, running_desk
+from tests.e2e.test_announcements import NewsDesk
 
 MSK = ZoneInfo("Europe/Moscow")
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=MSK)
@@ -27,20 +28,10 @@ LINK = re.compile(r"https://t\.me/\w+\?start=([A-Za-z0-9_-]+)")
 
 
 @dataclass
-class OrgDesk:
+class OrgDesk(NewsDesk):
     """A running desk (its clock moved by the test) with an admin in the operator group."""
 
     desk: ClockDesk
-    admin: int
-    database_url: str
-
-    @property
-    def emu(self) -> BotApiEmulator:
-        return self.desk.emu
-
-    @property
-    def group(self) -> int:
-        return self.desk.group
 
     # --- the panel
     async def open_panel(self, user: int | None = None) -> dict[str, Any]:
@@ -73,6 +64,12 @@ class OrgDesk:
         await self.panel_shows(panel, "пришлите")
         self.emu.send_text(self.group, self.admin, value)
         await self.panel_shows(panel, shows)
+
+    async def refused(self, value: str, says: str) -> str:
+        """The admin writes a value the bot cannot take; the reason it answers with."""
+        mark = self.desk.last_id(self.group)
+        self.emu.send_text(self.group, self.admin, value)
+        return text_of(await self.desk.bot_says(self.group, says, after=mark))
 
     # --- the database, for what a test sets up beforehand
     async def run(self, work: Any) -> Any:
@@ -203,18 +200,13 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
     # A bad value is answered with the reason; the question stays for the next message.
     await od.press(panel, "📅 Контракт до")
     await od.panel_shows(panel, "дату окончания")
-    mark = od.desk.last_id(od.group)
-    od.emu.send_text(od.group, od.admin, "31.02.2027")
-    refused = await od.desk.bot_says(od.group, "Не понял дату «31.02.2027»", after=mark)
-    assert "ДД.ММ.ГГГГ" in text_of(refused)
+    assert "ДД.ММ.ГГГГ" in await od.refused("31.02.2027", "Не понял дату «31.02.2027»")
     od.emu.send_text(od.group, od.admin, "2027-03-31")
     await od.panel_shows(panel, "Контракт: до 31.03.2027")
 
     await od.press(panel, "🆔 Telegram id")
     await od.panel_shows(panel, "Telegram id менеджера")
-    mark = od.desk.last_id(od.group)
-    od.emu.send_text(od.group, od.admin, "@petr")
-    await od.desk.bot_says(od.group, "не Telegram id", after=mark)
+    await od.refused("@petr", "не Telegram id")
     od.emu.send_text(od.group, od.admin, "555000111")
     shown = await od.panel_shows(panel, "(id 555000111)")
     assert "Пётр Менеджеров" in text_of(shown)
@@ -227,9 +219,7 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
     await od.panel_shows(panel, "Организации: 1")
     await od.press(panel, "➕ Добавить")
     await od.panel_shows(panel, "название новой организации")
-    mark = od.desk.last_id(od.group)
-    od.emu.send_text(od.group, od.admin, "ооо  ромашка")
-    await od.desk.bot_says(od.group, "уже есть", after=mark)
+    await od.refused("ооо  ромашка", "уже есть")
     od.emu.send_text(od.group, od.admin, "Northwind Ltd")
     await od.panel_shows(panel, "🏢 Northwind Ltd")
     await od.answer(panel, "✏️ Название", "Northwind Limited", "🏢 Northwind Limited")

@@ -40,7 +40,7 @@ from desk.organizations import (
 from desk.text import one_line, truncate
 from storage import invitations as store
 from storage import orgs, repo
-from storage.models import AdminInput, Client, Invitation, Organization
+from storage.models import AdminInput, Client, Invitation, Organization, Ticket
 
 #: Fields whose change shows in the header cards or topic titles of the members' tickets.
 _SHOWN_ON_TICKETS = frozenset({OrgField.NAME, OrgField.PARTNER_NAME, OrgField.CONTRACT_UNTIL})
@@ -50,9 +50,13 @@ def _today(desk: Desk) -> date:
     return desk.clock.now().astimezone(desk.settings.zone).date()
 
 
-async def _refresh_client(unit: Unit, client_id: int) -> None:
-    """The titles and header cards of the client's open tickets follow their organization."""
-    for ticket in await store.live_tickets(unit.session, client_id):
+async def _refresh_client(unit: Unit, client_id: int, *, also: Ticket | None = None) -> None:
+    """The titles and header cards of the client's open tickets (and of `also`, the ticket
+    the change was made from, even closed) follow their organization."""
+    live = list(await store.live_tickets(unit.session, client_id))
+    if also is not None and all(ticket.id != also.id for ticket in live):
+        live.append(also)
+    for ticket in live:
         await unit.out.refresh(ticket.id)
 
 
@@ -363,8 +367,7 @@ async def link_button(desk: Desk, origin: Origin, press: OrgPress) -> Answer:
         if org is None:
             return Answer(t(lang, "orgs.gone"), alert=True)
         orgs.link(client, org)
-        await unit.out.refresh(ticket.id)
-        await _refresh_client(unit, client.id)
+        await _refresh_client(unit, client.id, also=ticket)
         if not on_card:
             said = t(lang, "op.org_set", client=client.display_name, org=org.name)
             await unit.out.edit_group(origin.message_id, said)
@@ -421,8 +424,7 @@ async def set_organization(desk: Desk, origin: Origin, name: str, *, may_create:
         await unit.out.answer_to(
             origin, t(lang, key, client=client.display_name, org=org.name), ticket_id=ticket.id
         )
-        await unit.out.refresh(ticket.id)
-        await _refresh_client(unit, client.id)
+        await _refresh_client(unit, client.id, also=ticket)
 
 
 async def _offer(unit: Unit, origin: Origin, ticket_id: int, client: Client) -> None:

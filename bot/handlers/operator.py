@@ -38,7 +38,6 @@ ENGINEER_COMMANDS = (
     "kbstats",
     "kbreload",
     "announce",
-    "orgs",
 )
 
 

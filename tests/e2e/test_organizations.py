@@ -58,10 +58,14 @@ class OrgDesk(NewsDesk):
         )
         self.emu.press_button(self.group, user or self.admin, panel["message_id"], exact)
 
+    async def go(self, panel: dict[str, Any], label: str, shows: str) -> dict[str, Any]:
+        """Presses a button of the panel and waits until it shows `shows`."""
+        await self.press(panel, label)
+        return await self.panel_shows(panel, shows)
+
     async def answer(self, panel: dict[str, Any], label: str, value: str, shows: str) -> None:
         """Presses a field's button, waits for the question, writes the value."""
-        await self.press(panel, label)
-        await self.panel_shows(panel, "пришлите")
+        await self.go(panel, label, "пришлите")
         self.emu.send_text(self.group, self.admin, value)
         await self.panel_shows(panel, shows)
 
@@ -183,14 +187,12 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
     panel = await od.open_panel()
     assert "Организаций пока нет" in text_of(panel)
 
-    await od.press(panel, "➕ Добавить")
-    await od.panel_shows(panel, "название новой организации")
+    await od.go(panel, "➕ Добавить", "название новой организации")
     od.emu.send_text(od.group, od.admin, "ООО «Ромашка»")
     card = await od.panel_shows(panel, "Организация добавлена")
     assert "🏢 ООО «Ромашка»" in text_of(card) and "прямой клиент" in text_of(card)
 
-    await od.press(panel, "🔁 Сделать клиентом партнёра")
-    await od.panel_shows(panel, "Тип: клиент партнёра")
+    await od.go(panel, "🔁 Сделать клиентом партнёра", "Тип: клиент партнёра")
     await od.answer(panel, "🤝 Партнёр", "ИнтегроСофт", "Партнёр: ИнтегроСофт")
     await od.answer(
         panel, "☎️ Контакты", "+7 495 000-00-00, help@integro.example", "help@integro.example"
@@ -198,14 +200,12 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
     await od.answer(panel, "👔 Менеджер", "Пётр Менеджеров", "Менеджер: Пётр Менеджеров")
 
     # A bad value is answered with the reason; the question stays for the next message.
-    await od.press(panel, "📅 Контракт до")
-    await od.panel_shows(panel, "дату окончания")
+    await od.go(panel, "📅 Контракт до", "дату окончания")
     assert "ДД.ММ.ГГГГ" in await od.refused("31.02.2027", "Не понял дату «31.02.2027»")
     od.emu.send_text(od.group, od.admin, "2027-03-31")
     await od.panel_shows(panel, "Контракт: до 31.03.2027")
 
-    await od.press(panel, "🆔 Telegram id")
-    await od.panel_shows(panel, "Telegram id менеджера")
+    await od.go(panel, "🆔 Telegram id", "Telegram id менеджера")
     await od.refused("@petr", "не Telegram id")
     od.emu.send_text(od.group, od.admin, "555000111")
     shown = await od.panel_shows(panel, "(id 555000111)")
@@ -215,10 +215,8 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
     await od.answer(panel, "🆔 Telegram id", "-", "Менеджер: Пётр Менеджеров\n")
 
     # A second organization cannot take the first one's name, however it is written.
-    await od.press(panel, "◀️ К списку")
-    await od.panel_shows(panel, "Организации: 1")
-    await od.press(panel, "➕ Добавить")
-    await od.panel_shows(panel, "название новой организации")
+    await od.go(panel, "◀️ К списку", "Организации: 1")
+    await od.go(panel, "➕ Добавить", "название новой организации")
     await od.refused("ооо  ромашка", "уже есть")
     od.emu.send_text(od.group, od.admin, "Northwind Ltd")
     await od.panel_shows(panel, "🏢 Northwind Ltd")
@@ -235,19 +233,15 @@ async def test_an_admin_adds_and_edits_an_organization_in_one_panel(od: OrgDesk)
 async def test_a_question_waits_only_for_its_admin_in_its_thread(od: OrgDesk) -> None:
     await od.organization("ООО «Ромашка»")
     panel = await od.open_panel()
-    await od.press(panel, "ООО «Ромашка»")
-    await od.panel_shows(panel, "Клиентов: 0")
-    await od.press(panel, "📝 Заметки")
-    await od.panel_shows(panel, "пришлите заметки")
+    await od.go(panel, "ООО «Ромашка»", "Клиентов: 0")
+    await od.go(panel, "📝 Заметки", "пришлите заметки")
     # An engineer's message in General is staff chatter, not the admin's answer.
     engineer = od.desk.engineers[0]
     od.emu.send_text(od.group, engineer, "пойду пообедаю")
     # Cancel goes back to the card; the admin's next message is chatter again.
-    await od.press(panel, "✖️ Отмена")
-    await od.panel_shows(panel, "Заметки: —")
+    await od.go(panel, "✖️ Отмена", "Заметки: —")
     od.emu.send_text(od.group, od.admin, "всем привет")
-    await od.press(panel, "◀️ К списку")
-    await od.panel_shows(panel, "Организации: 1")
+    await od.go(panel, "◀️ К списку", "Организации: 1")
     assert "Заметки" not in text_of(od.shown(panel))
 
 
@@ -286,12 +280,9 @@ async def test_an_invitation_made_in_the_panel_links_the_client_once(od: OrgDesk
     await od.organization("ООО «Ромашка»")
     panel = await od.open_panel()
     await od.press(panel, "ООО «Ромашка»")
-    await od.press(panel, "✉️ Приглашения")
-    await od.panel_shows(panel, "Приглашений пока нет")
-    await od.press(panel, "➕ Новое приглашение")
-    await od.panel_shows(panel, "сколько клиентов")
-    await od.press(panel, "1 клиент")
-    await od.panel_shows(panel, "сколько дней")
+    await od.go(panel, "✉️ Приглашения", "Приглашений пока нет")
+    await od.go(panel, "➕ Новое приглашение", "сколько клиентов")
+    await od.go(panel, "1 клиент", "сколько дней")
     await od.press(panel, "7 дней")
     made = await od.panel_shows(panel, "Приглашение создано")
     match = LINK.search(text_of(made))
@@ -315,8 +306,7 @@ async def test_an_invitation_made_in_the_panel_links_the_client_once(od: OrgDesk
     await od.press(panel, "✉️ Приглашения")
     listed = await od.panel_shows(panel, "использовано полностью")
     assert "использовано 1 из 1" in text_of(listed)
-    await od.press(panel, "◀️ К организации")
-    await od.panel_shows(panel, "Клиентов: 1")
+    await od.go(panel, "◀️ К организации", "Клиентов: 1")
 
 
 async def test_an_english_client_is_told_in_english(od: OrgDesk) -> None:
@@ -367,8 +357,7 @@ async def test_a_client_of_another_organization_is_not_moved(od: OrgDesk) -> Non
     await od.press(panel, "✉️ Приглашения")
     assert "использовано 0 из 10" in text_of(await od.panel_shows(panel, "Приглашения «"))
     # Revoked from the panel, the link stops working at once.
-    await od.press(panel, "🚫 Отозвать № 1")
-    await od.panel_shows(panel, "🚫 отозвано")
+    await od.go(panel, "🚫 Отозвать № 1", "🚫 отозвано")
     petr = od.desk.client("Пётр")
     assert "её отозвали" in await od.opens(petr, token, "не работает")
 

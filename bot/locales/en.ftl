@@ -565,3 +565,11 @@ news-declined = All right, we will not send you news. To subscribe: /subscribe.
 news-not_subscribed = You are not subscribed to release news, so none will come. To subscribe: /subscribe.
 news-already_subscribed = 🔔 You already get release news. To stop: /unsubscribe.
 op-reopen_usage = To reopen a ticket from here, give its number: /reopen 1042.
+
+## partners' clients and the contract notice (support-bot org import / partner routing)
+
+reg-partner_consultation = 🤝 Consultations for your company are provided by your partner, <b>{ $partner }</b>. Please contact them.
+reg-partner_contacts = {"\u000A"}The partner's contacts: { $contacts }
+reg-partner_no_ticket = {"\u000A\u000A"}No ticket has been opened. If your question is of another type (an incident, for example), choose it below.
+reg-contract_ended = {"\u000A\u000A"}⚠️ The support contract of { $organization } ended on { $date }. We have taken your ticket; to renew support, please contact your manager.
+op-type_changed_partner = {"\u000A"}ℹ️ { $organization } is a client of the partner { $partner }: its consultations are provided by the partner. Your call.

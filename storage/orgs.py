@@ -76,16 +76,7 @@ class Change(StrEnum):
 
 def record(org: Organization) -> OrgRecord:
     """An organization's fields as an export writes them."""
-    return OrgRecord(
-        name=org.name,
-        kind=org.kind,
-        partner_name=org.partner_name,
-        partner_contacts=org.partner_contacts,
-        manager_name=org.manager_name,
-        manager_user_id=org.manager_user_id,
-        contract_until=org.contract_until,
-        notes=org.notes,
-    )
+    return OrgRecord(**{f.name: getattr(org, f.name) for f in dataclasses.fields(OrgRecord)})
 
 
 async def upsert(

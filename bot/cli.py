@@ -10,13 +10,18 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.config import DeskSettings, Settings
     from kb.service import KnowledgeBase
+
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -322,6 +327,127 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_database(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Runs `work` in one transaction on the migrated database (DatabaseProblem if it is not)."""
+    from storage.db import create_sessionmaker, open_migrated
+
+    async def main() -> T:
+        engine = await open_migrated(database_url)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def cmd_org_import(args: argparse.Namespace) -> int:
+    """Imports organizations from a CSV or XLSX file: the good rows, each bad one reported."""
+    from datetime import UTC, datetime
+
+    from desk.org_rows import FileProblem, read_file
+    from storage import orgs
+    from storage.db import DatabaseProblem
+
+    try:
+        parsed = read_file(Path(args.file))
+    except FileProblem as exc:
+        fail(f"{args.file}: {exc}; nothing imported")
+        return 2
+    now = datetime.now(UTC)
+    try:
+        counts, refused = _with_database(
+            _early_settings().database_url,
+            lambda session: orgs.import_rows(session, parsed.rows, now=now),
+        )
+    except DatabaseProblem as exc:
+        return fail(exc)
+    bad = sorted(parsed.bad + refused, key=lambda row: row.line)
+    for row in bad:
+        print(row)
+    print(
+        f"{counts[orgs.Change.CREATED]} created, {counts[orgs.Change.UPDATED]} updated, "
+        f"{counts[orgs.Change.UNCHANGED]} unchanged, {len(bad)} bad"
+    )
+    return 1 if bad else 0
+
+
+def cmd_org_export(args: argparse.Namespace) -> int:
+    """Writes every organization in the import's columns: CSV (to stdout) or XLSX."""
+    from desk.org_rows import OrgRecord, write_csv, write_xlsx
+    from storage import orgs
+    from storage.db import DatabaseProblem
+
+    out = Path(args.out) if args.out else None
+    form = args.format or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "csv")
+    if form == "xlsx" and out is None:
+        return fail("--format xlsx writes a file: give --out FILE.xlsx")
+
+    async def records(session: AsyncSession) -> list[OrgRecord]:
+        return [orgs.record(org) for org in await orgs.all_organizations(session)]
+
+    try:
+        found = _with_database(_early_settings().database_url, records)
+    except DatabaseProblem as exc:
+        return fail(exc)
+    try:
+        if out is None:
+            sys.stdout.write(write_csv(found))
+        elif form == "xlsx":
+            out.write_bytes(write_xlsx(found))
+        else:
+            out.write_text(write_csv(found), encoding="utf-8")
+    except OSError as exc:
+        return fail(f"cannot write {out}: {exc.strerror or exc}")
+    if out is not None:
+        print(f"{len(found)} organizations written to {out}")
+    return 0
+
+
+def _org_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``support-bot org import|export``."""
+    org = sub.add_parser(
+        "org",
+        help="organizations: bulk import and export",
+        description="Organizations in bulk, as a CSV or XLSX table with a header row.",
+    )
+    org_sub = org.add_subparsers(dest="org_command", required=True)
+    columns = (
+        "Columns (English or Russian header names; only name is required): name (Название), "
+        "kind (Тип: direct/partner, прямой/партнёр), partner_name (Партнёр), partner_contacts "
+        "(Контакты партнёра), manager_name (Менеджер), manager_user_id (ID менеджера), "
+        "contract_until (Договор до: YYYY-MM-DD or DD.MM.YYYY), notes (Заметки)."
+    )
+    load = org_sub.add_parser(
+        "import",
+        help="create or update organizations from a CSV or XLSX file",
+        description="Create or update organizations from FILE: CSV (UTF-8, with or without a "
+        "BOM, ',' or ';' between cells) or XLSX (its first sheet). An organization is matched "
+        "by its name (case, quotes, ё and spaces ignored); only the file's columns are set, "
+        "so importing the same file again changes nothing. Each bad row is printed as "
+        "'line N: reason' and skipped; the good rows are imported. " + columns,
+        epilog="Exit codes: 0 every row imported; 1 some rows were bad (the good ones were "
+        "imported); 2 the file could not be read (a missing or unknown column, not UTF-8, not "
+        "a table): nothing imported.",
+    )
+    load.add_argument("file", help="the CSV or XLSX file")
+    load.set_defaults(func=cmd_org_import)
+    dump = org_sub.add_parser(
+        "export",
+        help="write every organization as CSV or XLSX",
+        description="Write every organization in the import's columns (English header "
+        "names), so that importing the result changes nothing. " + columns,
+    )
+    dump.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        help="csv (the default; xlsx when --out ends with .xlsx)",
+    )
+    dump.add_argument("--out", help="the file to write (CSV goes to standard output without it)")
+    dump.set_defaults(func=cmd_org_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -420,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=10, help="list lengths (10)")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(func=cmd_kb_stats)
+    _org_parser(sub)
     return parser
 
 

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from bot import callbacks
 from bot.texts import Raw, escape, t
 from desk.organizations import OrgKind, contract_ended
+from desk.partners import contract_over
 from desk.text import first_line, one_line, split_text, topic_name, truncate
 from desk.tickets import Status, TicketType, format_number
-from storage.models import Client, Outgoing, Ticket, TicketMessage
+from storage.models import Client, Organization, Outgoing, Ticket, TicketMessage
 
 MEDIA_ICONS = {
     "photo": "📷",
@@ -429,6 +430,25 @@ def registered(ticket: Ticket, lang: str, zone: ZoneInfo, *, now: datetime) -> s
     if TicketType(ticket.type).is_paid:
         text += t(lang, "reg.created_paid")
     return text
+
+
+def partner_consultation(lang: str, org: Organization) -> str:
+    """What a partner's client who chose a consultation is told instead of a ticket: who
+    provides it, the partner's contacts, and that another type can still be chosen."""
+    text = t(lang, "reg.partner_consultation", partner=org.partner_name or "")
+    if org.partner_contacts and org.partner_contacts.strip():
+        text += t(lang, "reg.partner_contacts", contacts=org.partner_contacts.strip())
+    return text + t(lang, "reg.partner_no_ticket")
+
+
+def contract_notice(lang: str, org: Organization | None, zone: ZoneInfo, *, now: datetime) -> str:
+    """The paragraph telling a client that their organization's support contract has ended
+    (by the desk's date); empty while it runs or when no end date is known."""
+    until = org.contract_until if org is not None else None
+    if org is None or until is None or not contract_over(until, now, zone):
+        return ""
+    day = until.strftime("%d.%m.%Y") if lang == "ru" else until.isoformat()
+    return t(lang, "reg.contract_ended", organization=org.name, date=day)
 
 
 def paginate(entries: Sequence[str], page_chars: int) -> list[str]:

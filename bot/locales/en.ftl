@@ -678,3 +678,11 @@ invite-reason-expired = it has expired
 invite-reason-revoked = it was revoked
 invite-reason-used_up = as many clients have joined by it as it allowed
 invite-reason-unknown = there is no such link
+
+## partners' clients and the contract notice (support-bot org import / partner routing)
+
+reg-partner_consultation = 🤝 Consultations for your company are provided by your partner, <b>{ $partner }</b>. Please contact them.
+reg-partner_contacts = {"\u000A"}The partner's contacts: { $contacts }
+reg-partner_no_ticket = {"\u000A\u000A"}No ticket has been opened. If your question is of another type (an incident, for example), choose it below.
+reg-contract_ended = {"\u000A\u000A"}⚠️ The support contract of { $organization } ended on { $date }. We have taken your ticket; to renew support, please contact your manager.
+op-type_changed_partner = {"\u000A"}ℹ️ { $organization } is a client of the partner { $partner }: its consultations are provided by the partner. Your call.

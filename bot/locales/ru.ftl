@@ -729,3 +729,11 @@ invite-reason-expired = срок её действия истёк
 invite-reason-revoked = её отозвали
 invite-reason-used_up = по ней уже подключилось столько клиентов, сколько было можно
 invite-reason-unknown = такой ссылки нет
+
+## partners' clients and the contract notice (support-bot org import / partner routing)
+
+reg-partner_consultation = 🤝 Консультации для вашей компании оказывает ваш партнёр — <b>{ $partner }</b>. Пожалуйста, обратитесь к нему.
+reg-partner_contacts = {"\u000A"}Контакты партнёра: { $contacts }
+reg-partner_no_ticket = {"\u000A\u000A"}Заявка не создана. Если у вас вопрос другого типа (например, инцидент), выберите его ниже.
+reg-contract_ended = {"\u000A\u000A"}⚠️ Срок договора на поддержку «{ $organization }» истёк { $date }. Заявку мы приняли; чтобы продлить поддержку, свяжитесь с вашим менеджером.
+op-type_changed_partner = {"\u000A"}ℹ️ «{ $organization }» — клиент партнёра { $partner }: консультации ему оказывает партнёр. Решение за вами.

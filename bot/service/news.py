@@ -74,7 +74,10 @@ async def request_version(desk: Desk, client: Client, announcement_id: int) -> A
                     type=render.type_label(lang, TicketType.NEW_VERSION.value),
                     version=row.version,
                 )
-                + render.first_answer(ticket, lang, desk.settings.zone, now=desk.clock.now()),
+                + render.first_answer(ticket, lang, desk.settings.zone, now=desk.clock.now())
+                + render.contract_notice(
+                    lang, fresh.org, desk.settings.zone, now=desk.clock.now()
+                ),
                 ticket_id=ticket.id,
             )
             # The ticket's first appearance for engineers, then what it is about.

@@ -20,6 +20,7 @@ from bot.service.drafts import Step
 from bot.service.notices import remember_told
 from bot.service.origin import Origin
 from bot.texts import t
+from desk.partners import routes_to_partner
 from desk.text import first_line
 from desk.tickets import DEFAULT_PRIORITY, Priority, Status, TicketType
 from storage import repo
@@ -134,6 +135,15 @@ async def _chose_type(
     if draft.step != Step.TYPE or value not in TicketType._value2member_map_:
         return Answer(t(lang, "reg.step_over"))
     kind = TicketType(value)
+    row = await repo.get_client(unit.session, client_id=client.id)
+    org = row.org if row is not None else None
+    if org is not None and routes_to_partner(org.kind, org.partner_name, kind.value):
+        # Before any ticket exists: the partner's contacts stay in the chat (the prompt
+        # becomes them) and the type is asked again, with Cancel.
+        draft.updated_at = unit.desk.clock.now()
+        await edit_or_send(unit.out, pressed, client.id, render.partner_consultation(lang, org))
+        await ask_step(unit, client, draft)
+        return Answer()
     draft.type = kind.value
     if kind.asks_priority:
         draft.step = Step.PRIORITY
@@ -285,6 +295,7 @@ async def _confirmed(
             session, chat_id=client.id, message_id=prompt_id, ticket_id=ticket.id
         )
     text = render.registered(ticket, lang, desk.settings.zone, now=now)
+    text += render.contract_notice(lang, fresh.org, desk.settings.zone, now=now)
     await remember_told(unit, client, ticket, text)
     await edit_or_send(unit.out, pressed, client.id, text)
     await unit.out.open_thread(ticket.id, [r.id for r in rows])

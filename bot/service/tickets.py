@@ -16,6 +16,7 @@ from bot.service.notices import tell
 from bot.service.origin import Origin
 from bot.service.people import engineer
 from bot.texts import t
+from desk.partners import routes_to_partner
 from desk.tickets import (
     Action,
     Outcome,
@@ -279,6 +280,8 @@ async def change_field(
         ticket.updated_at = desk.clock.now()
         deadlines.replan(ticket, desk.calendar, desk.settings.sla_table, ticket.updated_at)
         number = format_number(ticket.number)
+        client = await repo.get_client(unit.session, client_id=ticket.client_id)
+        assert client is not None
         if field is Field.TYPE:
             notice = t(
                 lang,
@@ -287,6 +290,16 @@ async def change_field(
                 type=render.type_label(lang, value),
                 **await engineer(unit, origin),
             )
+            org = client.org
+            if org is not None and routes_to_partner(org.kind, org.partner_name, value):
+                # For the engineer only, in the same edit: the partner provides this
+                # client's consultations; whether to go on is the engineer's decision.
+                notice += t(
+                    lang,
+                    "op.type_changed_partner",
+                    organization=org.name,
+                    partner=org.partner_name,
+                )
         else:
             notice = t(
                 lang,
@@ -301,8 +314,6 @@ async def change_field(
             return True
         await event(unit, ticket, notice, origin)
         await unit.out.refresh(ticket.id)
-        client = await repo.get_client(unit.session, client_id=ticket.client_id)
-        assert client is not None
         if field is Field.TYPE:
             key = (
                 "client.type_changed_paid" if TicketType(value).is_paid else "client.type_changed"

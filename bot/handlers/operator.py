@@ -14,10 +14,18 @@ from telegram import Message, Update
 from bot import callbacks as cb
 from bot import incoming
 from bot.context import DeskContext
-from bot.handlers.common import after_command, answer, command_of, origin_of, origin_of_press
-from bot.service import answers, notes, tickets
+from bot.handlers.common import (
+    after_command,
+    answer,
+    command_of,
+    origin_of,
+    origin_of_press,
+    role_of,
+)
+from bot.service import answers, hours, notes, tickets
 from bot.service.tickets import Field
 from bot.texts import t
+from desk.roles import Privilege, may
 from desk.tickets import TicketType
 
 #: Commands engineers may give in the operator group (in this order in its command menu); a
@@ -34,6 +42,7 @@ ENGINEER_COMMANDS = (
     "reopen",
     "info",
     "note",
+    "time",
     "article",
     "kbstats",
     "kbreload",
@@ -181,3 +190,25 @@ async def resend(update: Update, context: DeskContext) -> None:
         answer(desk, query, t(desk.op_lang, "op.resent", engineer=origin.name))
     else:
         answer(desk, query, t(desk.op_lang, "op.resend_gone"), alert=True)
+
+
+async def log_time(update: Update, context: DeskContext) -> None:
+    """/time 1h30m [date] [comment]: logs time on the ticket; /time alone lists its entries."""
+    message = _message(update)
+    await hours.log_time(
+        context.desk, origin_of(context.desk, message), after_command(message.text)
+    )
+
+
+async def delete_time(update: Update, context: DeskContext) -> None:
+    """``o:time:del:<entry>``: deletes a time entry, the presser's own (an admin's: any)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    desk = context.desk  # pressed in the operator group: see bot/app.py
+    entry_id = cb.parse_time_delete(query.data)
+    if entry_id is None or query.message is None:
+        answer(desk, query)
+        return
+    admin = may(role_of(desk, query.from_user, query.message.chat), Privilege.ANY_TIME_ENTRY)
+    result = await hours.delete_time(desk, origin_of_press(query), entry_id=entry_id, admin=admin)
+    answer(desk, query, result.text, alert=result.alert)

@@ -154,6 +154,7 @@ BUILT: list[tuple[str, Callable[[str], Any], Any, str]] = [
         for accept in (True, False)
     ],
     (cb.resend(BIG), cb.parse_resend, BIG, cb.RESEND_PATTERN),
+    (cb.time_delete(BIG), cb.parse_time_delete, BIG, cb.TIME_PATTERN),
 ]
 
 PARSERS = sorted({parser for _, parser, _, _ in BUILT}, key=lambda p: p.__name__)
@@ -205,6 +206,7 @@ def test_the_strings_on_the_wire_stay_those_of_buttons_already_sent() -> None:
     assert cb.set_type(9, TicketType.CONSULTATION) == "o:type:9:consultation"
     assert cb.raise_decision(4, accept=False) == "o:raise:4:n"
     assert cb.resend(8) == "o:resend:8"
+    assert cb.time_delete(8) == "o:time:del:8"
 
 
 GARBAGE = [
@@ -263,6 +265,13 @@ GARBAGE = [
     "o:resend:",
     "o:resend:1:2",
     "o:take:1",
+    "o:time:del",
+    "o:time:del:",
+    "o:time:del:x",
+    "o:time:del:-1",
+    "o:time:del:1:2",
+    "o:time:add:1",
+    "o:time:1",
     "x:1",
     "\x00",
     "💥" * 20,

@@ -8,12 +8,13 @@ handler reads its update and calls one use case (``bot/service/``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot import callbacks as cb
 from bot import incoming
-from bot.context import DeskContext
+from bot.context import Desk, DeskContext
 from bot.handlers.common import (
     after_command,
     answer,
@@ -54,6 +55,21 @@ def _message(update: Update) -> Message:
     message = update.effective_message
     assert message is not None
     return message
+
+
+def _press(
+    update: Update, desk: Desk, parse: Callable[[str], int | None]
+) -> tuple[CallbackQuery, int] | None:
+    """A pressed button's query and the id its data names (`parse` is one of
+    bot/callbacks.py's parsers); None, the press answered, for data it refuses or a press
+    whose message Telegram did not send."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    value = parse(query.data)
+    if value is None or query.message is None:
+        answer(desk, query)
+        return None
+    return query, value
 
 
 async def take(update: Update, context: DeskContext) -> None:
@@ -177,13 +193,12 @@ async def set_organization(update: Update, context: DeskContext) -> None:
 async def resend(update: Update, context: DeskContext) -> None:
     """``o:resend:<record>``: an engineer sends again a message whose delivery to the client
     is unknown, knowing the client may then have it twice."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk  # pressed in the operator group: see bot/app.py
-    record_id = cb.parse_resend(query.data)
-    if record_id is None or query.message is None:
-        answer(desk, query)
+    pressed = _press(update, desk, cb.parse_resend)
+    if pressed is None:
         return
+    query, record_id = pressed
+    assert query.message is not None
     origin = origin_of_press(query)
     notice = query.message.text_html if isinstance(query.message, Message) else ""
     if await answers.resend(desk, origin, record_id=record_id, notice_html=notice):
@@ -202,13 +217,12 @@ async def log_time(update: Update, context: DeskContext) -> None:
 
 async def delete_time(update: Update, context: DeskContext) -> None:
     """``o:time:del:<entry>``: deletes a time entry, the presser's own (an admin's: any)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk  # pressed in the operator group: see bot/app.py
-    entry_id = cb.parse_time_delete(query.data)
-    if entry_id is None or query.message is None:
-        answer(desk, query)
+    pressed = _press(update, desk, cb.parse_time_delete)
+    if pressed is None:
         return
+    query, entry_id = pressed
+    assert query.message is not None
     admin = may(role_of(desk, query.from_user, query.message.chat), Privilege.ANY_TIME_ENTRY)
     result = await hours.delete_time(desk, origin_of_press(query), entry_id=entry_id, admin=admin)
     answer(desk, query, result.text, alert=result.alert)

@@ -335,9 +335,7 @@ def time_logged(lang: str, number: int, entry: TimeEntry, total: int) -> str:
 
 def time_entry_label(lang: str, entry: TimeEntry) -> str:
     """An entry's delete button (plain text: a button is not HTML)."""
-    values = _entry_values(lang, entry)
-    values["comment"] = ""
-    return truncate(plain(t(lang, "hours.delete_button", **values)), 60)
+    return truncate(plain(t(lang, "hours.delete_button", **_entry_values(lang, entry))), 60)
 
 
 def time_deleted(lang: str, entry: TimeEntry) -> str:

@@ -170,6 +170,7 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
         cb.RESEND_PATTERN: operator.resend,
         cb.FIELD_PATTERN: operator.set_field,
         cb.ORGS_PATTERN: orgs.buttons,
+        cb.TIME_PATTERN: operator.delete_time,
     }
     for pattern, handler in group_buttons.items():
         app.add_handler(CallbackQueryHandler(_operator_callback(handler), pattern=pattern))

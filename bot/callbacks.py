@@ -696,6 +696,25 @@ def parse_org(data: str) -> OrgPress | None:
     return None
 
 
+# --- o:time: an engineer deletes a logged time entry (operator.delete_time) -----------------
+
+TIME = "o:time"
+TIME_PATTERN = _pattern(TIME)
+
+
+def time_delete(entry_id: int) -> str:
+    """``o:time:del:<entry>``: delete a time entry (the press is checked against its author)."""
+    return _join(TIME, "del", entry_id)
+
+
+def parse_time_delete(data: str) -> int | None:
+    """The time entry to delete."""
+    match _fields(data, TIME):
+        case ["del", entry]:
+            return _number(entry)
+    return None
+
+
 #: Every pattern the router uses; no two match the same data.
 PATTERNS = (
     MENU_PATTERN,
@@ -712,4 +731,5 @@ PATTERNS = (
     RAISE_PATTERN,
     RESEND_PATTERN,
     ORGS_PATTERN,
+    TIME_PATTERN,
 )

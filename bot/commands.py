@@ -64,6 +64,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reopen", Audience.ENGINEER, operator.reopen),
     Command("info", Audience.ENGINEER, operator.info),
     Command("note", Audience.ENGINEER, operator.note),
+    Command("time", Audience.ENGINEER, operator.log_time),
     Command("article", Audience.ENGINEER, kb.link_article),
     Command("me", Audience.ENGINEER, people.me),
     Command("kbstats", Audience.ENGINEER, kb.kb_stats),

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from bot import render
 from bot.callbacks import DraftPart, MenuItem, Registration
 from bot.render import marker, priority_label, type_label
 from bot.texts import t
 from desk.tickets import Priority, TicketType, format_number
-from storage.models import Ticket
+from storage.models import Ticket, TimeEntry
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -198,3 +199,12 @@ def rating(ticket_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_button("⭐" * n, cb.rating(ticket_id, n)) for n in range(1, 6)]]
     )
+
+
+def time_entries(lang: str, entries: Sequence[TimeEntry]) -> InlineKeyboardMarkup | None:
+    """A delete button per entry a ``/time`` list shows (whose it is is checked on press)."""
+    rows = [
+        [_button(render.time_entry_label(lang, entry), cb.time_delete(entry.id))]
+        for entry in entries[-render.TIME_LIST_LIMIT :]
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None

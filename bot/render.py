@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.texts import Raw, escape, t
+from desk.hours import decimal_hours, split_minutes
 from desk.organizations import OrgKind, contract_ended
 from desk.partners import contract_over
 from desk.text import first_line, one_line, split_text, topic_name, truncate
 from desk.tickets import Status, TicketType, format_number
-from storage.models import Client, Organization, Outgoing, Ticket, TicketMessage
+from storage.models import Client, Organization, Outgoing, Ticket, TicketMessage, TimeEntry
 
 MEDIA_ICONS = {
     "photo": "📷",
@@ -273,9 +274,10 @@ def failures_notice(failed: Sequence[Outgoing], lang: str) -> tuple[str, dict[st
     return "\n".join(lines), markup
 
 
-def ticket_line(ticket: Ticket, lang: str) -> str:
-    """One line of the client's ticket list."""
-    return t(
+def ticket_line(ticket: Ticket, lang: str, *, minutes: int = 0) -> str:
+    """One line of the client's ticket list; a consultation's, or any with logged time, ends
+    with its hours (``· ⏱ 1,5 ч``)."""
+    line = t(
         lang,
         "tickets.line",
         marker=marker(ticket.status),
@@ -283,10 +285,14 @@ def ticket_line(ticket: Ticket, lang: str) -> str:
         type=type_label(lang, ticket.type, short=True),
         subject=first_line(ticket.description, 50) or "—",
     )
+    if shows_hours(ticket, minutes):
+        line += t(lang, "tickets.hours_suffix", hours=Raw(hours_decimal(lang, minutes)))
+    return line
 
 
-def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
-    """The client's view of one ticket."""
+def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo, *, minutes: int = 0) -> str:
+    """The client's view of one ticket; with the time spent on a consultation, or on any
+    ticket with logged time, and for a consultation (the paid type) the hours to be billed."""
     return t(
         lang,
         "tickets.card",
@@ -305,7 +311,101 @@ def ticket_card(ticket: Ticket, lang: str, zone: ZoneInfo) -> str:
         else "",
         description=truncate(ticket.description, 1500),
         deadline=_client_deadline(ticket, lang, zone),
+        hours=_client_hours(ticket, lang, minutes),
     )
+
+
+def _client_hours(ticket: Ticket, lang: str, minutes: int) -> Raw:
+    if not shows_hours(ticket, minutes):
+        return Raw("")
+    text = t(lang, "tickets.hours_spent", spent=Raw(duration(lang, minutes)))
+    if TicketType(ticket.type).is_paid:
+        text += t(lang, "tickets.hours_billed", hours=Raw(hours_decimal(lang, minutes)))
+    return Raw(text)
+
+
+# --- hours (/time) ---------------------------------------------------------------------------
+
+#: The entries a ``/time`` list shows (the newest; the total counts them all).
+TIME_LIST_LIMIT = 30
+
+
+def shows_hours(ticket: Ticket, minutes: int) -> bool:
+    """Whether the client's list and card show a ticket's hours: always for the paid type
+    (a consultation shows "0 h" before any is logged), for others once time is logged."""
+    return TicketType(ticket.type).is_paid or minutes > 0
+
+
+def duration(lang: str, minutes: int) -> str:
+    """Minutes as people read them: "1 ч 30 мин", "45 min", "2 h"."""
+    hours, rest = split_minutes(minutes)
+    if hours and rest:
+        return t(lang, "hours.duration", hours=hours, minutes=rest)
+    if rest:
+        return t(lang, "hours.duration_minutes", minutes=rest)
+    return t(lang, "hours.duration_hours", hours=hours)  # "0 ч" for none
+
+
+def hours_decimal(lang: str, minutes: int) -> str:
+    """Minutes as decimal hours for billing, the language's way: "1,5 ч", "1.5 h"."""
+    return t(lang, "hours.decimal", hours=decimal_hours(minutes))
+
+
+def _entry_values(lang: str, entry: TimeEntry) -> dict[str, object]:
+    return {
+        "date": entry.work_date.strftime("%d.%m.%Y"),
+        "engineer": one_line(entry.engineer_name) or str(entry.engineer_id),
+        "duration": Raw(duration(lang, entry.minutes)),
+        "comment": Raw(t(lang, "hours.comment", comment=truncate(one_line(entry.comment), 200)))
+        if entry.comment.strip()
+        else "",
+    }
+
+
+def time_logged(lang: str, number: int, entry: TimeEntry, total: int) -> str:
+    """The answer to ``/time 1h30m …``: the entry and the ticket's new total."""
+    return t(
+        lang,
+        "hours.logged",
+        **_entry_values(lang, entry),
+        number=format_number(number),
+        total=Raw(duration(lang, total)),
+        decimal=Raw(hours_decimal(lang, total)),
+    )
+
+
+def time_entry_label(lang: str, entry: TimeEntry) -> str:
+    """An entry's delete button (plain text: a button is not HTML)."""
+    return truncate(plain(t(lang, "hours.delete_button", **_entry_values(lang, entry))), 60)
+
+
+def time_deleted(lang: str, entry: TimeEntry) -> str:
+    """The deleter's short answer (plain text: a callback answer is not HTML)."""
+    values = _entry_values(lang, entry)
+    return plain(t(lang, "hours.deleted", date=values["date"], duration=values["duration"]))
+
+
+def time_list(lang: str, number: int, entries: Sequence[TimeEntry]) -> str:
+    """``/time`` alone: a ticket's entries (the newest :data:`TIME_LIST_LIMIT`), date,
+    engineer, duration and comment, with the total of all of them."""
+    if not entries:
+        return t(lang, "hours.list_empty", number=format_number(number))
+    shown = entries[-TIME_LIST_LIMIT:]
+    lines = [t(lang, "hours.list_title", number=format_number(number), count=len(entries))]
+    if len(entries) > len(shown):
+        lines.append(t(lang, "hours.list_earlier", count=len(entries) - len(shown)))
+    lines += [t(lang, "hours.list_line", **_entry_values(lang, entry)) for entry in shown]
+    total = sum(entry.minutes for entry in entries)
+    lines.append(
+        t(
+            lang,
+            "hours.list_total",
+            total=Raw(duration(lang, total)),
+            decimal=Raw(hours_decimal(lang, total)),
+        )
+    )
+    lines.append(t(lang, "hours.list_hint"))
+    return "\n".join(lines)
 
 
 def _client_deadline(ticket: Ticket, lang: str, zone: ZoneInfo) -> Raw:

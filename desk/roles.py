@@ -45,6 +45,7 @@ class Privilege(StrEnum):
     RELOAD_KB = "reload_kb"  # re-read the knowledge base's articles now
     MANAGE_ORGS = "manage_orgs"  # organizations and their invitation links
     REPORTS = "reports"  # the monthly act of completed work and the desk's figures
+    ANY_TIME_ENTRY = "any_time_entry"  # delete another engineer's logged time (/time)
 
 
 ADMIN_PRIVILEGES = frozenset(Privilege)

@@ -8,16 +8,25 @@ handler reads its update and calls one use case (``bot/service/``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot import callbacks as cb
 from bot import incoming
-from bot.context import DeskContext
-from bot.handlers.common import after_command, answer, command_of, origin_of, origin_of_press
-from bot.service import answers, notes, tickets
+from bot.context import Desk, DeskContext
+from bot.handlers.common import (
+    after_command,
+    answer,
+    command_of,
+    origin_of,
+    origin_of_press,
+    role_of,
+)
+from bot.service import answers, hours, notes, tickets
 from bot.service.tickets import Field
 from bot.texts import t
+from desk.roles import Privilege, may
 from desk.tickets import TicketType
 
 #: Commands engineers may give in the operator group (in this order in its command menu); a
@@ -34,6 +43,7 @@ ENGINEER_COMMANDS = (
     "reopen",
     "info",
     "note",
+    "time",
     "article",
     "kbstats",
     "kbreload",
@@ -45,6 +55,21 @@ def _message(update: Update) -> Message:
     message = update.effective_message
     assert message is not None
     return message
+
+
+def _press(
+    update: Update, desk: Desk, parse: Callable[[str], int | None]
+) -> tuple[CallbackQuery, int] | None:
+    """A pressed button's query and the id its data names (`parse` is one of
+    bot/callbacks.py's parsers); None, the press answered, for data it refuses or a press
+    whose message Telegram did not send."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    value = parse(query.data)
+    if value is None or query.message is None:
+        answer(desk, query)
+        return None
+    return query, value
 
 
 async def take(update: Update, context: DeskContext) -> None:
@@ -159,16 +184,36 @@ async def on_group_message(update: Update, context: DeskContext) -> None:
 async def resend(update: Update, context: DeskContext) -> None:
     """``o:resend:<record>``: an engineer sends again a message whose delivery to the client
     is unknown, knowing the client may then have it twice."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
     desk = context.desk  # pressed in the operator group: see bot/app.py
-    record_id = cb.parse_resend(query.data)
-    if record_id is None or query.message is None:
-        answer(desk, query)
+    pressed = _press(update, desk, cb.parse_resend)
+    if pressed is None:
         return
+    query, record_id = pressed
+    assert query.message is not None
     origin = origin_of_press(query)
     notice = query.message.text_html if isinstance(query.message, Message) else ""
     if await answers.resend(desk, origin, record_id=record_id, notice_html=notice):
         answer(desk, query, t(desk.op_lang, "op.resent", engineer=origin.name))
     else:
         answer(desk, query, t(desk.op_lang, "op.resend_gone"), alert=True)
+
+
+async def log_time(update: Update, context: DeskContext) -> None:
+    """/time 1h30m [date] [comment]: logs time on the ticket; /time alone lists its entries."""
+    message = _message(update)
+    await hours.log_time(
+        context.desk, origin_of(context.desk, message), after_command(message.text)
+    )
+
+
+async def delete_time(update: Update, context: DeskContext) -> None:
+    """``o:time:del:<entry>``: deletes a time entry, the presser's own (an admin's: any)."""
+    desk = context.desk  # pressed in the operator group: see bot/app.py
+    pressed = _press(update, desk, cb.parse_time_delete)
+    if pressed is None:
+        return
+    query, entry_id = pressed
+    assert query.message is not None
+    admin = may(role_of(desk, query.from_user, query.message.chat), Privilege.ANY_TIME_ENTRY)
+    result = await hours.delete_time(desk, origin_of_press(query), entry_id=entry_id, admin=admin)
+    answer(desk, query, result.text, alert=result.alert)

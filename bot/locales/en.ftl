@@ -121,7 +121,7 @@ tickets-card =
     Type: { $type }
     Priority: { $priority }
     Created: { $created }
-    Updated: { $updated }{ $closed }{ $assignee }{ $deadline }
+    Updated: { $updated }{ $closed }{ $assignee }{ $deadline }{ $hours }
 
     { $description }
 tickets-closed_at = {"\u000A"}Closed: { $date }
@@ -179,8 +179,8 @@ op-header =
     Type: { $type }
     Priority: { $priority }{ $assignee }
     Created: { $created }
-op-header_plain_hint = {"\u000A\u000A"}<i>Reply to this ticket's messages to answer the client. /note is an internal note. Commands: /take /solve /ask /type /priority /info /close /reopen</i>
-op-header_topic_hint = {"\u000A\u000A"}<i>Everything you write in this topic goes to the client. /note text is an internal note. Commands: /take /solve /ask /type /priority /info /close /reopen</i>
+op-header_plain_hint = {"\u000A\u000A"}<i>Reply to this ticket's messages to answer the client. /note is an internal note. Commands: /take /solve /ask /type /priority /time /info /close /reopen</i>
+op-header_topic_hint = {"\u000A\u000A"}<i>Everything you write in this topic goes to the client. /note text is an internal note. Commands: /take /solve /ask /type /priority /time /info /close /reopen</i>
 op-username = {" "}@{ $username }
 op-assignee = {"\u000A"}Engineer: { $name }
 op-taken = 🟡 { $engineer } took ticket { $number }.
@@ -686,3 +686,43 @@ reg-partner_contacts = {"\u000A"}The partner's contacts: { $contacts }
 reg-partner_no_ticket = {"\u000A\u000A"}No ticket has been opened. If your question is of another type (an incident, for example), choose it below.
 reg-contract_ended = {"\u000A\u000A"}⚠️ The support contract of { $organization } ended on { $date }. We have taken your ticket; to renew support, please contact your manager.
 op-type_changed_partner = {"\u000A"}ℹ️ { $organization } is a client of the partner { $partner }: its consultations are provided by the partner. Your call.
+
+## Hours: /time in a ticket's topic, hours in the client's cards
+opcommands-time = Log time: /time 1h30m [date] [comment]; alone, the list
+hours-duration = { $hours } h { $minutes } min
+hours-duration_hours = { $hours } h
+hours-duration_minutes = { $minutes } min
+hours-decimal = { $hours } h
+hours-comment = {" "}— { $comment }
+hours-logged =
+    ⏱ { $engineer }: { $duration } on { $date }{ $comment }
+    Total for ticket { $number }: <b>{ $total }</b> ({ $decimal })
+hours-list_title =
+    <b>⏱ Time on ticket { $number }</b>: { $count } { $count ->
+        [one] entry
+       *[other] entries
+    }
+hours-list_line = { $date } · { $engineer } · { $duration }{ $comment }
+hours-list_earlier =
+    … and { $count } earlier { $count ->
+        [one] entry
+       *[other] entries
+    }
+hours-list_total = <b>Total: { $total }</b> ({ $decimal })
+hours-list_hint = <i>🗑 deletes your own entry (an admin may delete any).</i>
+hours-list_empty = No time logged on ticket { $number } yet. To log: /time 1h30m [date] [comment].
+hours-delete_button = 🗑 { $date } · { $engineer } · { $duration }
+hours-deleted = Entry deleted: { $date } · { $duration }
+hours-deleted_event = 🗑 { $engineer } deleted a time entry: { $date } · { $author } · { $duration }
+hours-not_yours = Only the entry's author or an admin may delete it.
+hours-gone = This entry is no longer there.
+hours-refused_unparseable = ⚠️ Cannot tell how much time to log: “{ $words }”. Examples: /time 1h30m exchange setup, /time 90m, /time 1.5, /time 0.25 2026-11-27 on site. A number without units is hours.
+hours-refused_zero = ⚠️ Zero time is not logged: “{ $words }”.
+hours-refused_negative = ⚠️ Time cannot be negative: “{ $words }”. Delete a wrong entry with its button in the /time list.
+hours-refused_too_long = ⚠️ One entry cannot be more than 24 hours: “{ $words }”. Split it by days: /time 8h 2026-11-27.
+hours-refused_bad_date = ⚠️ There is no such date: “{ $words }”. Write dates as 2026-11-27, 27.11.2026 or 27.11.
+hours-refused_future = ⚠️ That date has not come yet: “{ $words }”. Time is logged for today or past days.
+hours-refused_too_old = ⚠️ That date is more than a year ago: “{ $words }”. Time that old is not logged.
+tickets-hours_suffix = {" "}· ⏱ { $hours }
+tickets-hours_spent = {"\u000A"}⏱ Time spent: { $spent }
+tickets-hours_billed = {"\u000A"}💳 To be billed: { $hours }

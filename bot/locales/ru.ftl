@@ -122,7 +122,7 @@ tickets-card =
     Тип: { $type }
     Приоритет: { $priority }
     Создана: { $created }
-    Обновлена: { $updated }{ $closed }{ $assignee }{ $deadline }
+    Обновлена: { $updated }{ $closed }{ $assignee }{ $deadline }{ $hours }
 
     { $description }
 tickets-closed_at = {"\u000A"}Закрыта: { $date }
@@ -185,8 +185,8 @@ op-header =
     Тип: { $type }
     Приоритет: { $priority }{ $assignee }
     Создана: { $created }
-op-header_plain_hint = {"\u000A\u000A"}<i>Отвечайте на сообщения этой заявки реплаем — ответ уйдёт клиенту. /note — внутренняя заметка. Команды: /take /solve /ask /type /priority /info /close /reopen</i>
-op-header_topic_hint = {"\u000A\u000A"}<i>Всё, что вы пишете в этой теме, уходит клиенту. /note текст — внутренняя заметка. Команды: /take /solve /ask /type /priority /info /close /reopen</i>
+op-header_plain_hint = {"\u000A\u000A"}<i>Отвечайте на сообщения этой заявки реплаем — ответ уйдёт клиенту. /note — внутренняя заметка. Команды: /take /solve /ask /type /priority /time /info /close /reopen</i>
+op-header_topic_hint = {"\u000A\u000A"}<i>Всё, что вы пишете в этой теме, уходит клиенту. /note текст — внутренняя заметка. Команды: /take /solve /ask /type /priority /time /info /close /reopen</i>
 op-username = {" "}@{ $username }
 op-assignee = {"\u000A"}Инженер: { $name }
 op-taken =
@@ -737,3 +737,50 @@ reg-partner_contacts = {"\u000A"}Контакты партнёра: { $contacts 
 reg-partner_no_ticket = {"\u000A\u000A"}Заявка не создана. Если у вас вопрос другого типа (например, инцидент), выберите его ниже.
 reg-contract_ended = {"\u000A\u000A"}⚠️ Срок договора на поддержку «{ $organization }» истёк { $date }. Заявку мы приняли; чтобы продлить поддержку, свяжитесь с вашим менеджером.
 op-type_changed_partner = {"\u000A"}ℹ️ «{ $organization }» — клиент партнёра { $partner }: консультации ему оказывает партнёр. Решение за вами.
+
+## Hours: /time in a ticket's topic, hours in the client's cards
+opcommands-time = Записать время: /time 1h30m [дата] [комментарий]; без аргументов — список
+hours-duration = { $hours } ч { $minutes } мин
+hours-duration_hours = { $hours } ч
+hours-duration_minutes = { $minutes } мин
+hours-decimal = { $hours } ч
+hours-comment = {" "}— { $comment }
+hours-logged =
+    ⏱ { $engineer }: { $duration } за { $date }{ $comment }
+    Всего по заявке { $number }: <b>{ $total }</b> ({ $decimal })
+hours-list_title =
+    <b>⏱ Время по заявке { $number }</b>: { $count } { $count ->
+        [one] запись
+        [few] записи
+       *[other] записей
+    }
+hours-list_line = { $date } · { $engineer } · { $duration }{ $comment }
+hours-list_earlier =
+    … и ещё { $count } { $count ->
+        [one] запись
+        [few] записи
+       *[other] записей
+    } раньше
+hours-list_total = <b>Всего: { $total }</b> ({ $decimal })
+hours-list_hint = <i>🗑 — удалить свою запись (администратор может удалить любую).</i>
+hours-list_empty = По заявке { $number } время ещё не записано. Записать: /time 1h30m [дата] [комментарий].
+hours-delete_button = 🗑 { $date } · { $engineer } · { $duration }
+hours-deleted = Запись удалена: { $date } · { $duration }
+hours-deleted_event =
+    { $gender ->
+        [female] 🗑 { $engineer } удалила запись времени: { $date } · { $author } · { $duration }
+        [male] 🗑 { $engineer } удалил запись времени: { $date } · { $author } · { $duration }
+       *[other] 🗑 Запись времени удалена ({ $engineer }): { $date } · { $author } · { $duration }
+    }
+hours-not_yours = Удалить запись может только её автор или администратор.
+hours-gone = Этой записи уже нет.
+hours-refused_unparseable = ⚠️ Не понял, сколько времени записать: «{ $words }». Примеры: /time 1h30m настройка обмена, /time 90m, /time 1,5, /time 0.25 27.11.2026 выезд. Число без единиц — часы.
+hours-refused_zero = ⚠️ Нулевое время не записывается: «{ $words }».
+hours-refused_negative = ⚠️ Время не может быть отрицательным: «{ $words }». Ошибочную запись удалите кнопкой в списке /time.
+hours-refused_too_long = ⚠️ Больше 24 часов в одной записи быть не может: «{ $words }». Разбейте по дням: /time 8h 27.11.
+hours-refused_bad_date = ⚠️ Такой даты нет: «{ $words }». Дата пишется так: 2026-11-27, 27.11.2026 или 27.11.
+hours-refused_future = ⚠️ Дата ещё не наступила: «{ $words }». Время записывается за сегодня или за прошедшие дни.
+hours-refused_too_old = ⚠️ Дата больше года назад: «{ $words }». Так давно время не записывается.
+tickets-hours_suffix = {" "}· ⏱ { $hours }
+tickets-hours_spent = {"\u000A"}⏱ Затрачено: { $spent }
+tickets-hours_billed = {"\u000A"}💳 К оплате: { $hours }

@@ -17,7 +17,7 @@ from bot.service.origin import Origin
 from bot.texts import t
 from desk.language import pick_language
 from desk.tickets import Status, format_number
-from storage import repo
+from storage import hours, repo
 from storage.models import Client, Ticket
 
 TICKETS_PER_PAGE = 8
@@ -185,7 +185,11 @@ async def list_tickets(
         else:
             pages = max(1, math.ceil(total / TICKETS_PER_PAGE))
             lines = [t(lang, "tickets.title", total=total)]
-            lines += [render.ticket_line(ticket, lang) for ticket in tickets]
+            logged = await hours.totals(unit.session, [ticket.id for ticket in tickets])
+            lines += [
+                render.ticket_line(ticket, lang, minutes=logged.get(ticket.id, 0))
+                for ticket in tickets
+            ]
             text = "\n".join(lines)
             markup = keyboards.ticket_list(lang, tickets, page=page, pages=pages)
         await edit_or_send(unit.out, pressed, client.id, text, markup)
@@ -210,7 +214,9 @@ async def ticket_button(
                 unit.out,
                 at,
                 client.id,
-                render.ticket_card(ticket, lang, zone),
+                render.ticket_card(
+                    ticket, lang, zone, minutes=await hours.total(unit.session, ticket.id)
+                ),
                 keyboards.ticket_card(lang, ticket),
             )
         elif action is cb.TicketView.HISTORY:

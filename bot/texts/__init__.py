@@ -7,6 +7,8 @@
   already built from this catalog), so a client called ``<3`` can never break a message;
 - integers stay numbers, so a message can choose its plural form (``{ $days -> [one] ...}``)
   by the language's CLDR rules, and are written without digit grouping (ticket ``#1042``);
+- decimals (``Decimal``) are numbers too, written the language's way with up to two
+  fraction digits (``1,5`` in Russian, ``1.5`` in English);
 - an engineer's grammatical gender is passed as ``gender`` (``female``, ``male`` or
   anything else for neutral wording) and chosen with a select expression.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,8 @@ def _argument(value: Any) -> Any:
         return escape(value)
     if isinstance(value, int):
         return fluent_number(value, useGrouping=False)
+    if isinstance(value, Decimal):
+        return fluent_number(value, useGrouping=False, maximumFractionDigits=2)
     return escape(value)
 
 

@@ -198,6 +198,7 @@ BUILT: list[tuple[str, Callable[[str], Any], Any, str]] = [
         cb.OrgPress(cb.OrgAction.INVITE_MAKE, BIG, 10_000, 366),
         cb.ORGS_PATTERN,
     ),
+    (cb.time_delete(BIG), cb.parse_time_delete, BIG, cb.TIME_PATTERN),
 ]
 
 PARSERS = sorted({parser for _, parser, _, _ in BUILT}, key=lambda p: p.__name__)
@@ -252,6 +253,8 @@ def test_the_strings_on_the_wire_stay_those_of_buttons_already_sent() -> None:
     assert cb.org(cb.OrgAction.EDIT, 3, OrgField.CONTRACT_UNTIL) == "org:ed:3:until"
     assert cb.org(cb.OrgAction.INVITE_MAKE, 3, 0, 30) == "org:invd:3:0:30"
     assert cb.org(cb.OrgAction.SET, 12, 3) == "org:set:12:3"
+
+    assert cb.time_delete(8) == "o:time:del:8"
 
 
 GARBAGE = [
@@ -325,6 +328,13 @@ GARBAGE = [
     "org:invd:1:10:30:1",
     "org:drop:1",
     "ORG:ls:0",
+    "o:time:del",
+    "o:time:del:",
+    "o:time:del:x",
+    "o:time:del:-1",
+    "o:time:del:1:2",
+    "o:time:add:1",
+    "o:time:1",
     "x:1",
     "\x00",
     "💥" * 20,

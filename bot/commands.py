@@ -12,7 +12,16 @@ from typing import Any
 from telegram import BotCommand, Update
 
 from bot.context import DeskContext
-from bot.handlers import announce, client, kb, lifecycle, operator, people, registration
+from bot.handlers import (
+    announce,
+    client,
+    kb,
+    lifecycle,
+    operator,
+    people,
+    registration,
+    reports,
+)
 from bot.texts import t
 
 Callback = Callable[[Update, DeskContext], Coroutine[Any, Any, None]]
@@ -69,6 +78,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("kbstats", Audience.ENGINEER, kb.kb_stats),
     Command("kbreload", Audience.ADMIN, kb.reload_kb),
     Command("announce", Audience.ADMIN, announce.announce),
+    Command("report", Audience.ADMIN, reports.report),
+    Command("stats", Audience.ADMIN, reports.stats),
 )
 
 

@@ -1,0 +1,109 @@
+"""The rows behind the monthly act and the desk's figures; the caller owns the transaction.
+
+Plain SQL that SQLite and PostgreSQL both run; the rules are ``desk/act.py`` and
+``desk/stats.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from desk.act import Month, TicketRow, TimeRow
+from desk.stats import QUESTION_OUTCOMES, SearchFacts, TicketFacts
+from storage.models import Client, KbSearch, Ticket, TimeEntry
+
+
+async def act_rows(
+    session: AsyncSession,
+    *,
+    month: Month,
+    types: Sequence[str],
+    organization_id: int | None = None,
+) -> tuple[list[TicketRow], list[TimeRow]]:
+    """The time entries worked in `month` on tickets of `types` (for one organization's
+    clients, or everybody's), in the order they were logged, and their tickets."""
+    query = (
+        select(TimeEntry, Ticket, Client)
+        .join(Ticket, Ticket.id == TimeEntry.ticket_id)
+        .join(Client, Client.id == Ticket.client_id)
+        .where(
+            TimeEntry.work_date >= month.first_day,
+            TimeEntry.work_date < month.next_first_day,
+            Ticket.type.in_(list(types)),
+        )
+        .order_by(TimeEntry.work_date, TimeEntry.created_at, TimeEntry.id)
+    )
+    if organization_id is not None:
+        query = query.where(Client.organization_id == organization_id)
+    tickets: dict[int, TicketRow] = {}
+    entries: list[TimeRow] = []
+    for entry, ticket, client in await session.execute(query):
+        if ticket.number not in tickets:
+            tickets[ticket.number] = TicketRow(
+                number=ticket.number,
+                type=ticket.type,
+                subject=ticket.subject,
+                created_at=ticket.created_at,
+                closed_at=ticket.closed_at,
+                organization=client.organization,
+                client=client.display_name,
+            )
+        entries.append(
+            TimeRow(
+                ticket_number=ticket.number,
+                minutes=entry.minutes,
+                work_date=entry.work_date,
+                engineer=entry.engineer_name or str(entry.engineer_id),
+            )
+        )
+    return list(tickets.values()), entries
+
+
+async def stats_rows(
+    session: AsyncSession, *, since: datetime
+) -> tuple[list[TicketFacts], list[SearchFacts]]:
+    """The tickets opened or closed since `since`, and the questions asked since then."""
+    tickets = await session.execute(
+        select(
+            Ticket.created_at,
+            Ticket.closed_at,
+            Ticket.first_response_at,
+            Ticket.fr_due_at,
+            Ticket.csat,
+        ).where(or_(Ticket.created_at >= since, Ticket.closed_at >= since))
+    )
+    searches = await session.execute(
+        select(
+            KbSearch.created_at,
+            KbSearch.outcome,
+            KbSearch.helped,
+            KbSearch.opened_article,
+            KbSearch.ticket_id,
+        ).where(KbSearch.created_at >= since, KbSearch.outcome.in_(QUESTION_OUTCOMES))
+    )
+    return (
+        [
+            TicketFacts(
+                created_at=row.created_at,
+                closed_at=row.closed_at,
+                first_response_at=row.first_response_at,
+                fr_due_at=row.fr_due_at,
+                csat=row.csat,
+            )
+            for row in tickets
+        ],
+        [
+            SearchFacts(
+                created_at=row.created_at,
+                outcome=row.outcome,
+                helped=row.helped,
+                opened_article=row.opened_article,
+                ticket_id=row.ticket_id,
+            )
+            for row in searches
+        ],
+    )

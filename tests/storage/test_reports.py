@@ -182,7 +182,8 @@ async def test_the_workbook_cell_by_cell(seeded: async_sessionmaker[AsyncSession
     assert sheet.max_row == 7
     assert sheet.column_dimensions["C"].width == 46
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert sheet.page_setup.fitToWidth == 1 and fit is not None and fit.fitToPage
     assert sheet.print_title_rows == "$4:$4"
 
     nobody = book["Без организации"]

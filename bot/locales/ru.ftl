@@ -663,7 +663,7 @@ report-kb = Ответила база знаний: { $share } ({ $answered } и
 report-none = —
 op-report_usage = Акт за месяц: /report 2026-11 или /report 2026-11 ООО Ромашка (без месяца — за прошлый месяц).
 op-report_no_org = Организации «{ $name }» нет.
-op-report_empty = За { $period } оплачиваемых часов нет: консультаций с отмеченным временем не было.
+op-report_empty = Оплачиваемых часов { $period } нет: на консультациях не отмечено время.
 op-report_caption = 📄 Акт выполненных работ { $period }: { $groups } орг., { $tickets } { $tickets ->
         [one] заявка
         [few] заявки

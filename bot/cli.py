@@ -344,9 +344,9 @@ def cmd_report_act(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from bot import reports as render
-    from bot.service.reports import UnknownOrganization, load_act
     from desk.act import Month
     from storage.db import DatabaseProblem
+    from storage.reports import UnknownOrganization, load_act
 
     try:
         month = Month.parse(args.month) if args.month else None
@@ -387,9 +387,9 @@ def cmd_report_stats(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bot import reports as render
-    from bot.service.reports import load_figures
     from desk.stats import MAX_WEEKS
     from storage.db import DatabaseProblem
+    from storage.reports import load_figures
 
     if not 1 <= args.weeks <= MAX_WEEKS:
         return fail(f"--weeks is 1 to {MAX_WEEKS}")

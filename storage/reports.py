@@ -1,4 +1,5 @@
-"""The rows behind the monthly act and the desk's figures; the caller owns the transaction.
+"""The rows behind the monthly act and the desk's figures, and the act and figures computed from
+them by the desk's rules; the caller owns the transaction.
 
 Plain SQL that SQLite and PostgreSQL both run; the rules are ``desk/act.py`` and
 ``desk/stats.py``.
@@ -7,13 +8,15 @@ Plain SQL that SQLite and PostgreSQL both run; the rules are ``desk/act.py`` and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from desk.act import Month, TicketRow, TimeRow
+from desk import stats as rules
+from desk.act import Act, Month, TicketRow, TimeRow, billable_types, build_act
 from desk.stats import QUESTION_OUTCOMES, SearchFacts, TicketFacts
+from storage import orgs
 from storage.models import Client, KbSearch, Ticket, TimeEntry
 
 
@@ -107,3 +110,31 @@ async def stats_rows(
             for row in searches
         ],
     )
+
+
+class UnknownOrganization(LookupError):
+    """No organization has the name asked for."""
+
+
+async def load_act(
+    session: AsyncSession, month: Month, zone: tzinfo, *, organization: str | None = None
+) -> Act:
+    """The act for `month` (one organization's, by name, or everybody's)."""
+    org_id = None
+    if organization:
+        org = await orgs.find(session, organization)
+        if org is None:
+            raise UnknownOrganization(organization)
+        org_id = org.id
+    tickets, entries = await act_rows(
+        session, month=month, types=billable_types(), organization_id=org_id
+    )
+    return build_act(month, tickets, entries, zone)
+
+
+async def load_figures(
+    session: AsyncSession, *, now: datetime, weeks: int, zone: tzinfo
+) -> rules.Figures:
+    """The desk's figures for the last `weeks` weeks."""
+    tickets, searches = await stats_rows(session, since=rules.period_start(now, weeks, zone))
+    return rules.compute(tickets, searches, now=now, weeks=weeks, zone=zone)

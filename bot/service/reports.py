@@ -11,51 +11,20 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports as render
 from bot.context import Desk
 from bot.service.origin import Origin
 from bot.texts import t
 from desk import stats as rules
-from desk.act import Act, Month, billable_types, build_act
+from desk.act import Month
 from desk.roles import Privilege, may, role_in_chat
-from storage import orgs
-from storage import reports as rows
+from storage.reports import UnknownOrganization, load_act, load_figures
 
 DEFAULT_WEEKS = 12
 MONTH_LIKE = re.compile(r"^\d{4}-\d{1,2}$")
-
-
-class UnknownOrganization(LookupError):
-    """No organization has the name asked for."""
-
-
-async def load_act(
-    session: AsyncSession, month: Month, zone: tzinfo, *, organization: str | None = None
-) -> Act:
-    """The act for `month` (one organization's, by name, or everybody's)."""
-    org_id = None
-    if organization:
-        org = await orgs.find(session, organization)
-        if org is None:
-            raise UnknownOrganization(organization)
-        org_id = org.id
-    tickets, entries = await rows.act_rows(
-        session, month=month, types=billable_types(), organization_id=org_id
-    )
-    return build_act(month, tickets, entries, zone)
-
-
-async def load_figures(
-    session: AsyncSession, *, now: datetime, weeks: int, zone: tzinfo
-) -> rules.Figures:
-    """The desk's figures for the last `weeks` weeks."""
-    tickets, searches = await rows.stats_rows(session, since=rules.period_start(now, weeks, zone))
-    return rules.compute(tickets, searches, now=now, weeks=weeks, zone=zone)
 
 
 def parse_report_args(args: list[str], today: datetime) -> tuple[Month, str] | None:

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reports import act_csv, act_xlsx
-from bot.service.reports import UnknownOrganization, load_act, load_figures
 from desk.act import Month, billable_types
 from storage import repo, reports
 from storage.db import create_engine, create_sessionmaker, run_migrations
+from storage.reports import UnknownOrganization, load_act, load_figures
 from tests.report_data import ZONE, add_client, add_ticket, msk, seed_act
 
 NOVEMBER = Month(2026, 11)

@@ -21,7 +21,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import reports as render
-from desk.act import Month
+from desk.act import Act, Month
+from desk.stats import Figures
 from storage import repo
 from storage.db import create_engine, create_sessionmaker, run_migrations
 from storage.reports import load_act, load_figures
@@ -67,8 +68,8 @@ async def seed_weeks(session: AsyncSession, rng: random.Random) -> None:
                 search.opened_article = "export-data-excel"
 
 
-async def render_examples(out: Path) -> list[Path]:
-    """Writes the act (XLSX and CSV) and the chart into `out`; returns the files."""
+async def build() -> tuple[Act, Figures]:
+    """The known desk in a temporary database: November's act and the last 12 weeks' figures."""
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'desk.db'}")
         try:
@@ -82,6 +83,11 @@ async def render_examples(out: Path) -> list[Path]:
                 figures = await load_figures(session, now=NOW, weeks=WEEKS, zone=ZONE)
         finally:
             await engine.dispose()
+    return act, figures
+
+
+def write_examples(act: Act, figures: Figures, out: Path) -> list[Path]:
+    """Writes the act (XLSX and CSV) and the chart into `out`; returns the files."""
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "act-2026-11.xlsx", out / "stats.png"]
     written[0].write_bytes(render.act_xlsx(act, "ru"))
@@ -91,7 +97,6 @@ async def render_examples(out: Path) -> list[Path]:
     for name, content in render.act_csv(act, "ru"):
         (folder_out / name).write_bytes(content)
         written.append(folder_out / name)
-    print(render.stats_text(figures, "ru"))
     return written
 
 
@@ -99,7 +104,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "examples")
     args = parser.parse_args()
-    for path in asyncio.run(render_examples(args.out)):
+    act, figures = asyncio.run(build())
+    print(render.stats_text(figures, "ru"))
+    for path in write_examples(act, figures, args.out):
         print(path)
 
 

@@ -89,26 +89,8 @@ async def stats_rows(
         ).where(KbSearch.created_at >= since, KbSearch.outcome.in_(QUESTION_OUTCOMES))
     )
     return (
-        [
-            TicketFacts(
-                created_at=row.created_at,
-                closed_at=row.closed_at,
-                first_response_at=row.first_response_at,
-                fr_due_at=row.fr_due_at,
-                csat=row.csat,
-            )
-            for row in tickets
-        ],
-        [
-            SearchFacts(
-                created_at=row.created_at,
-                outcome=row.outcome,
-                helped=row.helped,
-                opened_article=row.opened_article,
-                ticket_id=row.ticket_id,
-            )
-            for row in searches
-        ],
+        [TicketFacts(**row._asdict()) for row in tickets],
+        [SearchFacts(**row._asdict()) for row in searches],
     )
 
 

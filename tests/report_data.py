@@ -30,8 +30,9 @@ from storage.models import Ticket, TimeEntry
 
 ZONE = ZoneInfo("Europe/Moscow")
 MONTH = "2026-11"
-OLGA = (7_000_000_001, "Ольга Смирнова")
-BORIS = (7_000_000_002, "Борис Кузнецов")
+Engineer = tuple[int, str]
+OLGA: Engineer = (7_000_000_001, "Ольга Смирнова")
+BORIS: Engineer = (7_000_000_002, "Борис Кузнецов")
 
 
 def msk(day: str, hour: int = 10) -> datetime:
@@ -88,7 +89,7 @@ async def add_ticket(
 
 
 async def log_time(
-    session: AsyncSession, ticket: Ticket, minutes: int, day: str, engineer: tuple[int, str]
+    session: AsyncSession, ticket: Ticket, minutes: int, day: str, engineer: Engineer
 ) -> None:
     """A time entry, as ``/time`` would store it (typed the next morning)."""
     session.add(
@@ -105,59 +106,96 @@ async def log_time(
     await session.flush()
 
 
+# (client, subject, type, opened, closed, [(minutes, work date, engineer)]), in number order.
+TICKETS: list[tuple[int, str, str, datetime, datetime | None, list[tuple[int, str, Engineer]]]] = [
+    (
+        5_000_000_002,
+        "Обучение работе с отчётами",
+        "consultation",
+        msk("2026-10-28"),
+        msk("2026-11-12", 16),
+        [(60, "2026-10-29", OLGA), (120, "2026-11-11", OLGA)],
+    ),
+    (
+        5_000_000_001,
+        "Настройка обмена с 1С",
+        "consultation",
+        msk("2026-11-02"),
+        msk("2026-11-06", 17),
+        [(90, "2026-11-02", OLGA), (45, "2026-11-03", BORIS), (30, "2026-11-05", OLGA)],
+    ),
+    (
+        5_000_000_001,
+        "Не открывается карточка",
+        "incident",
+        msk("2026-11-09"),
+        None,
+        [(60, "2026-11-10", BORIS)],
+    ),
+    (
+        5_000_000_001,
+        "Права доступа для бухгалтерии",
+        "consultation",
+        msk("2026-11-20"),
+        None,
+        [
+            (20, "2026-11-20", BORIS),
+            (20, "2026-11-24", BORIS),
+            (10, "2026-11-24", OLGA),
+            (30, "2026-12-01", OLGA),
+        ],
+    ),
+    (
+        5_000_000_003,
+        "Выгрузка реестра в Excel",
+        "consultation",
+        msk("2026-11-16"),
+        msk("2026-11-16", 15),
+        [(25, "2026-11-16", BORIS)],
+    ),
+    (
+        5_000_000_004,
+        "Настройка бюджетирования",
+        "consultation",
+        msk("2026-11-25"),
+        msk("2026-11-30", 12),
+        [(100, "2026-11-26", OLGA)],
+    ),
+]
+
+#: ООО «Ромашка»'s rows in the Russian workbook, after the header, and its totals row.
+ROMASHKA_ROWS: list[list[object]] = [
+    [
+        1002,
+        "Консультация",
+        "Настройка обмена с 1С",
+        datetime(2026, 11, 2),
+        datetime(2026, 11, 6),
+        "Ольга Смирнова, Борис Кузнецов",
+        2.75,
+    ],
+    [
+        1004,
+        "Консультация",
+        "Права доступа для бухгалтерии",
+        datetime(2026, 11, 20),
+        None,
+        "Борис Кузнецов, Ольга Смирнова",
+        0.83,
+    ],
+    ["Итого", None, None, None, None, None, 3.58],
+]
+
+
 async def seed_act(session: AsyncSession) -> None:
     """The month described above."""
     await add_client(session, 5_000_000_001, "Иван", "Петров", "ООО «Ромашка»")
     await add_client(session, 5_000_000_002, "Мария", "Соколова", "АО «Вектор»")
     await add_client(session, 5_000_000_003, "Пётр", "Иванов")
     await add_client(session, 5_000_000_004, "Анна", "Белова")
-    training = await add_ticket(
-        session,
-        5_000_000_002,
-        "Обучение работе с отчётами",
-        created=msk("2026-10-28"),
-        closed=msk("2026-11-12", 16),
-    )
-    await log_time(session, training, 60, "2026-10-29", OLGA)
-    await log_time(session, training, 120, "2026-11-11", OLGA)
-    exchange = await add_ticket(
-        session,
-        5_000_000_001,
-        "Настройка обмена с 1С",
-        created=msk("2026-11-02"),
-        closed=msk("2026-11-06", 17),
-    )
-    await log_time(session, exchange, 90, "2026-11-02", OLGA)
-    await log_time(session, exchange, 45, "2026-11-03", BORIS)
-    await log_time(session, exchange, 30, "2026-11-05", OLGA)
-    incident = await add_ticket(
-        session,
-        5_000_000_001,
-        "Не открывается карточка",
-        created=msk("2026-11-09"),
-        type_="incident",
-    )
-    await log_time(session, incident, 60, "2026-11-10", BORIS)
-    rights = await add_ticket(
-        session, 5_000_000_001, "Права доступа для бухгалтерии", created=msk("2026-11-20")
-    )
-    await log_time(session, rights, 20, "2026-11-20", BORIS)
-    await log_time(session, rights, 20, "2026-11-24", BORIS)
-    await log_time(session, rights, 10, "2026-11-24", OLGA)
-    await log_time(session, rights, 30, "2026-12-01", OLGA)
-    report = await add_ticket(
-        session,
-        5_000_000_003,
-        "Выгрузка реестра в Excel",
-        created=msk("2026-11-16"),
-        closed=msk("2026-11-16", 15),
-    )
-    await log_time(session, report, 25, "2026-11-16", BORIS)
-    budget = await add_ticket(
-        session,
-        5_000_000_004,
-        "Настройка бюджетирования",
-        created=msk("2026-11-25"),
-        closed=msk("2026-11-30", 12),
-    )
-    await log_time(session, budget, 100, "2026-11-26", OLGA)
+    for client, subject, type_, opened, closed, entries in TICKETS:
+        ticket = await add_ticket(
+            session, client, subject, created=opened, closed=closed, type_=type_
+        )
+        for minutes, day, engineer in entries:
+            await log_time(session, ticket, minutes, day, engineer)

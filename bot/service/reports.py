@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bot import reports as render
 from bot.context import Desk
-from bot.service.origin import Origin
+from bot.service.origin import Origin, origin_may
 from bot.texts import t
 from desk import stats as rules
 from desk.act import Month
-from desk.roles import Privilege, may, role_in_chat
+from desk.roles import Privilege
 from storage.reports import UnknownOrganization, load_act, load_figures
 
 DEFAULT_WEEKS = 12
@@ -38,19 +38,6 @@ def parse_report_args(args: list[str], today: datetime) -> tuple[Month, str] | N
             return None
         args = args[1:]
     return month or Month.previous(today.date()), " ".join(args).strip()
-
-
-def _allowed(desk: Desk, origin: Origin) -> bool:
-    if origin.user_id is None:
-        return False
-    role = role_in_chat(
-        user_id=origin.user_id,
-        chat_id=origin.chat_id,
-        chat_is_private=origin.chat_id > 0,
-        operator_chat_id=desk.operator_chat_id,
-        admin_ids=desk.settings.admin_ids,
-    )
-    return may(role, Privilege.REPORTS)
 
 
 async def _say(desk: Desk, origin: Origin, text: str) -> None:
@@ -95,7 +82,7 @@ async def report(desk: Desk, origin: Origin, args: list[str]) -> None:
     default last month's (the previous calendar month in the desk's time zone: an act is made
     once its month has ended)."""
     lang = desk.op_lang
-    if not _allowed(desk, origin):
+    if not origin_may(desk, origin, Privilege.REPORTS):
         await _say(desk, origin, t(lang, "admin_only"))
         return
     zone = desk.settings.zone
@@ -164,7 +151,7 @@ async def stats(desk: Desk, origin: Origin, args: list[str]) -> None:
     """/stats [weeks] (admins): the chart of the last weeks as one photo, the figures in its
     caption."""
     lang = desk.op_lang
-    if not _allowed(desk, origin):
+    if not origin_may(desk, origin, Privilege.REPORTS):
         await _say(desk, origin, t(lang, "admin_only"))
         return
     weeks = parse_weeks(args)

@@ -1,4 +1,4 @@
-"""The ``support-bot`` command: run, migrate."""
+"""The ``support-bot`` command: run, migrate, kb, report."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
@@ -448,6 +448,95 @@ def _org_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     dump.set_defaults(func=cmd_org_export)
 
 
+def _report_data(load: Callable[[Any, DeskSettings], Awaitable[Any]]) -> Any:
+    """Runs `load(session, settings)` on the desk's migrated database."""
+    from storage.db import create_sessionmaker, open_migrated
+
+    settings = _desk_settings()
+
+    async def run() -> Any:
+        engine = await open_migrated(settings.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                return await load(session, settings)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def cmd_report_act(args: argparse.Namespace) -> int:
+    """Writes the month's act of completed work: one XLSX workbook, or CSV files."""
+    from datetime import datetime
+
+    from bot import reports as render
+    from desk.act import Month
+    from storage.db import DatabaseProblem
+    from storage.reports import UnknownOrganization, load_act
+
+    try:
+        month = Month.parse(args.month) if args.month else None
+    except ValueError:
+        return fail(f"--month is YYYY-MM, e.g. 2026-11 (not {args.month!r})")
+
+    async def load(session: Any, settings: DeskSettings) -> Any:
+        chosen = month or Month.previous(datetime.now(settings.zone).date())
+        return await load_act(session, chosen, settings.zone, organization=args.org)
+
+    try:
+        act = _report_data(load)
+    except UnknownOrganization:
+        return fail(f"there is no organization {args.org!r}")
+    except DatabaseProblem as exc:
+        return fail(exc)
+    if act.empty:
+        print(f"no billable hours in {act.month}: no consultation has time logged")
+        return 0
+    if args.format == "xlsx":
+        out = Path(args.out or f"act-{act.month}.xlsx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(render.act_xlsx(act, args.lang))
+        print(out)
+    else:
+        folder = Path(args.out or f"act-{act.month}")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in render.act_csv(act, args.lang):
+            (folder / name).write_bytes(content)
+            print(folder / name)
+    hours = render.number_text(args.lang, act.total)
+    print(f"{len(act.groups)} organization(s), {hours} h billable in {act.month}")
+    return 0
+
+
+def cmd_report_stats(args: argparse.Namespace) -> int:
+    """Writes the chart of the last weeks and prints the figures."""
+    from datetime import UTC, datetime
+
+    from bot import reports as render
+    from desk.stats import MAX_WEEKS
+    from storage.db import DatabaseProblem
+    from storage.reports import load_figures
+
+    if not 1 <= args.weeks <= MAX_WEEKS:
+        return fail(f"--weeks is 1 to {MAX_WEEKS}")
+
+    async def load(session: Any, settings: DeskSettings) -> Any:
+        return await load_figures(
+            session, now=datetime.now(UTC), weeks=args.weeks, zone=settings.zone
+        )
+
+    try:
+        figures = _report_data(load)
+    except DatabaseProblem as exc:
+        return fail(exc)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(render.stats_png(figures, args.lang))
+    print(render.stats_text(figures, args.lang))
+    print(out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -547,6 +636,40 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(func=cmd_kb_stats)
     _org_parser(sub)
+
+    report = sub.add_parser(
+        "report",
+        help="the monthly act of completed work; the desk's figures",
+        description="Hours reports from DATABASE_URL: the act (billable hours on "
+        "consultations, by work date) and the chart of the last weeks.",
+    )
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    act = report_sub.add_parser(
+        "act",
+        help="the month's act: XLSX workbook or CSV files",
+        description="The month's billable hours (time logged on consultations whose work "
+        "date is in the month) per organization and per ticket. xlsx: one workbook, a sheet "
+        "per organization and a summary; csv: a folder with a file per organization.",
+    )
+    act.add_argument("--month", help="YYYY-MM (default: last month in the desk's time zone)")
+    act.add_argument("--org", help="one organization, by name (default: all)")
+    act.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (default)")
+    act.add_argument(
+        "--out", help="file (xlsx) or folder (csv); default act-YYYY-MM.xlsx or act-YYYY-MM/"
+    )
+    act.add_argument("--lang", choices=("ru", "en"), default="ru", help="language (ru)")
+    act.set_defaults(func=cmd_report_act)
+    chart = report_sub.add_parser(
+        "stats",
+        help="the chart of tickets per week and the desk's figures",
+        description="Tickets opened and closed per ISO week, the share answered within the "
+        "first-response deadline, the average rating and the share of questions answered by "
+        "the knowledge base; writes a PNG and prints the figures.",
+    )
+    chart.add_argument("--weeks", type=int, default=12, help="weeks, ending this one (12)")
+    chart.add_argument("--out", default="stats.png", help="PNG file (stats.png)")
+    chart.add_argument("--lang", choices=("ru", "en"), default="ru", help="language (ru)")
+    chart.set_defaults(func=cmd_report_stats)
     return parser
 
 

@@ -12,7 +12,17 @@ from typing import Any
 from telegram import BotCommand, Update
 
 from bot.context import DeskContext
-from bot.handlers import announce, client, kb, lifecycle, operator, orgs, people, registration
+from bot.handlers import (
+    announce,
+    client,
+    kb,
+    lifecycle,
+    operator,
+    orgs,
+    people,
+    registration,
+    reports,
+)
 from bot.texts import t
 
 Callback = Callable[[Update, DeskContext], Coroutine[Any, Any, None]]
@@ -71,6 +81,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("kbreload", Audience.ADMIN, kb.reload_kb),
     Command("announce", Audience.ADMIN, announce.announce),
     Command("orgs", Audience.ADMIN, orgs.orgs_command),
+    Command("report", Audience.ADMIN, reports.report),
+    Command("stats", Audience.ADMIN, reports.stats),
 )
 
 

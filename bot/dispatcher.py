@@ -626,6 +626,9 @@ class Dispatcher:
             data["chat_id"] = self.desk.operator_chat_id
         if data.get("_repeat") and head.method == "sendMessage":
             data["text"] = t(self.desk.op_lang, "op.possible_repeat") + "\n" + data["text"]
+        elif data.get("_repeat") and data.get("caption") and data.get("parse_mode") == "HTML":
+            # A document or photo sent again (a report): its caption carries the mark.
+            data["caption"] = t(self.desk.op_lang, "op.possible_repeat") + "\n" + data["caption"]
         upload = data.pop("_upload", None)
         if upload is not None:
             # A file made for this message (a drafted article): read when it is sent.

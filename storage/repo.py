@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from desk.stats import answered_by_kb
 from storage.models import (
     Client,
     Counter,
@@ -672,7 +673,12 @@ async def kb_stats(
     deflected = [
         s
         for s in answered
-        if s.ticket_id is None and (s.helped is True or (s.opened_article and s.helped is None))
+        if answered_by_kb(
+            outcome=s.outcome,
+            helped=s.helped,
+            opened_article=s.opened_article,
+            ticket_id=s.ticket_id,
+        )
     ]
     opened: dict[str, int] = {}
     for s in searches:

@@ -726,3 +726,59 @@ hours-refused_too_old = ⚠️ That date is more than a year ago: “{ $words }�
 tickets-hours_suffix = {" "}· ⏱ { $hours }
 tickets-hours_spent = {"\u000A"}⏱ Time spent: { $spent }
 tickets-hours_billed = {"\u000A"}💳 To be billed: { $hours }
+
+## Hours reports: the monthly act and /stats (bot/reports.py, bot/service/reports.py)
+opcommands-report = Act of completed work for a month, XLSX (admin): /report 2026-11 [organization]
+opcommands-stats = Tickets chart and figures for 12 weeks (admin): /stats [weeks]
+report-act_title = Act of completed work — { $org }
+report-summary_title = Act of completed work — summary
+report-period = { $month } { $year }
+report-month-1 = January
+report-month-2 = February
+report-month-3 = March
+report-month-4 = April
+report-month-5 = May
+report-month-6 = June
+report-month-7 = July
+report-month-8 = August
+report-month-9 = September
+report-month-10 = October
+report-month-11 = November
+report-month-12 = December
+report-no_org = No organization
+report-summary = Summary
+report-col-number = Ticket
+report-col-client = Client
+report-col-type = Type
+report-col-subject = Subject
+report-col-opened = Opened
+report-col-closed = Closed
+report-col-engineers = Engineers
+report-col-hours = Hours
+report-col-org = Organization
+report-col-tickets = Tickets
+report-total = Total
+report-chart_title = Tickets per week: { $start } — { $end }
+report-opened = Opened
+report-closed = Closed
+report-week = Week starting Monday
+report-fr = First response in time: { $share } ({ $met } of { $judged })
+report-rating = Average rating: { $rating } ({ $count } { $count ->
+        [one] rating
+       *[other] ratings
+    })
+report-kb = Answered by the knowledge base: { $share } ({ $answered } of { $questions } questions)
+report-none = —
+op-report_usage = The act for a month: /report 2026-11 or /report 2026-11 Acme Ltd (without a month: last month).
+op-report_no_org = There is no organization “{ $name }”.
+op-report_empty = No billable hours in { $period }: no consultation has time logged.
+op-report_caption = 📄 Act of completed work, { $period }: { $groups } org., { $tickets } { $tickets ->
+        [one] ticket
+       *[other] tickets
+    }, { $hours } h.
+op-stats_usage = The figures for the last weeks: /stats or /stats 8 (1 to { $max } weeks).
+op-stats_caption = 📊 Tickets and figures for { $weeks } weeks ({ $start } — { $end })
+    Opened: { $opened }, closed: { $closed }
+    { $fr }
+    { $rating }
+    { $kb }

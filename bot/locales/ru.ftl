@@ -784,3 +784,64 @@ hours-refused_too_old = ⚠️ Дата больше года назад: «{ $w
 tickets-hours_suffix = {" "}· ⏱ { $hours }
 tickets-hours_spent = {"\u000A"}⏱ Затрачено: { $spent }
 tickets-hours_billed = {"\u000A"}💳 К оплате: { $hours }
+
+## Hours reports: the monthly act and /stats (bot/reports.py, bot/service/reports.py)
+opcommands-report = Акт выполненных работ за месяц, XLSX (админ): /report 2026-11 [организация]
+opcommands-stats = График заявок и показатели за 12 недель (админ): /stats [недель]
+report-act_title = Акт выполненных работ — { $org }
+report-summary_title = Акт выполненных работ — сводка
+report-period = за { $month } { $year } г.
+report-month-1 = январь
+report-month-2 = февраль
+report-month-3 = март
+report-month-4 = апрель
+report-month-5 = май
+report-month-6 = июнь
+report-month-7 = июль
+report-month-8 = август
+report-month-9 = сентябрь
+report-month-10 = октябрь
+report-month-11 = ноябрь
+report-month-12 = декабрь
+report-no_org = Без организации
+report-summary = Сводка
+report-col-number = № заявки
+report-col-client = Клиент
+report-col-type = Тип
+report-col-subject = Тема
+report-col-opened = Открыта
+report-col-closed = Закрыта
+report-col-engineers = Инженеры
+report-col-hours = Часы
+report-col-org = Организация
+report-col-tickets = Заявок
+report-total = Итого
+report-chart_title = Заявки по неделям: { $start } — { $end }
+report-opened = Открыто
+report-closed = Закрыто
+report-week = Неделя с понедельника
+report-fr = Первый ответ в срок: { $share } ({ $met } из { $judged })
+report-rating = Средняя оценка: { $rating } ({ $count } { $count ->
+        [one] оценка
+        [few] оценки
+       *[other] оценок
+    })
+report-kb = Ответила база знаний: { $share } ({ $answered } из { $questions } { $questions ->
+        [one] вопроса
+       *[other] вопросов
+    })
+report-none = —
+op-report_usage = Акт за месяц: /report 2026-11 или /report 2026-11 ООО Ромашка (без месяца — за прошлый месяц).
+op-report_no_org = Организации «{ $name }» нет.
+op-report_empty = Оплачиваемых часов { $period } нет: на консультациях не отмечено время.
+op-report_caption = 📄 Акт выполненных работ { $period }: { $groups } орг., { $tickets } { $tickets ->
+        [one] заявка
+        [few] заявки
+       *[other] заявок
+    }, { $hours } ч.
+op-stats_usage = Показатели за последние недели: /stats или /stats 8 (от 1 до { $max } недель).
+op-stats_caption = 📊 Заявки и показатели за { $weeks } нед. ({ $start } — { $end })
+    Открыто: { $opened }, закрыто: { $closed }
+    { $fr }
+    { $rating }
+    { $kb }

@@ -24,9 +24,9 @@ from bot.context import Desk, Unit
 from bot.incoming import Incoming
 from bot.service import drafts
 from bot.service.lookup import find_ticket, ticket_or_explain
-from bot.service.origin import Origin
+from bot.service.origin import Origin, origin_may
 from bot.texts import Raw, t
-from desk.roles import Privilege, may, role_in_chat
+from desk.roles import Privilege
 from desk.text import truncate
 from desk.tickets import format_number
 from kb.learning import worth_learning
@@ -436,14 +436,7 @@ async def reload(desk: Desk, origin: Origin) -> None:
     """/kbreload (admins): re-reads the articles now and says how many there are."""
     if origin.user_id is None:
         return
-    role = role_in_chat(
-        user_id=origin.user_id,
-        chat_id=origin.chat_id,
-        chat_is_private=origin.chat_id > 0,
-        operator_chat_id=desk.operator_chat_id,
-        admin_ids=desk.settings.admin_ids,
-    )
-    if not may(role, Privilege.RELOAD_KB):
+    if not origin_may(desk, origin, Privilege.RELOAD_KB):
         async with desk.unit() as unit:
             await unit.out.answer_to(origin, t(desk.op_lang, "admin_only"))
         return

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desk.roles import Privilege, may, role_in_chat
+
+if TYPE_CHECKING:
+    from bot.context import Desk
 
 
 @dataclass(frozen=True)
@@ -20,3 +26,17 @@ class Origin:
     reply_to: int | None = None
     #: The message it replies to is one of this bot's own.
     replies_to_bot: bool = False
+
+
+def origin_may(desk: Desk, origin: Origin, privilege: Privilege) -> bool:
+    """Whether the author of `origin` may do what only admins may, where they wrote it."""
+    if origin.user_id is None:
+        return False
+    role = role_in_chat(
+        user_id=origin.user_id,
+        chat_id=origin.chat_id,
+        chat_is_private=origin.chat_id > 0,
+        operator_chat_id=desk.operator_chat_id,
+        admin_ids=desk.settings.admin_ids,
+    )
+    return may(role, privilege)

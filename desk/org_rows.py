@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 
+from desk.org_fields import parse_date, parse_user_id
 from desk.organizations import NAME_LIMIT, OrgKind, clean_name, name_key
 
 #: The columns, in the order an export writes them (and their English header names).
@@ -56,9 +56,6 @@ _HEADERS = {column.replace("_", " "): column for column in COLUMNS} | {
     alias: column for column, aliases in RUSSIAN_HEADERS.items() for alias in aliases
 }
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RU_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
-_MAX_USER_ID = 2**63 - 1
 XLSX_MAGIC = b"PK\x03\x04"
 
 Cell = str | int | float | date | datetime | bool | None
@@ -140,13 +137,7 @@ def date_of(cell: Cell) -> date | None:
         return cell.date()
     if isinstance(cell, date):
         return cell
-    text = _text(cell)
-    if _ISO_DATE.match(text):
-        return date.fromisoformat(text)
-    if _RU_DATE.match(text):
-        day, month, year = (int(part) for part in text.split("."))
-        return date(year, month, day)
-    raise ValueError(text)
+    return parse_date(_text(cell))
 
 
 def user_id_of(cell: Cell) -> int:
@@ -155,10 +146,7 @@ def user_id_of(cell: Cell) -> int:
         raise ValueError(cell)
     if isinstance(cell, float) and not cell.is_integer():
         raise ValueError(cell)
-    text = _text(cell)
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= _MAX_USER_ID:
-        raise ValueError(text)
-    return int(text)
+    return parse_user_id(_text(cell))
 
 
 def _columns(header: Sequence[Cell]) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ from bot.handlers import (
 )
 from bot.handlers.common import answer
 from bot.inbox import Poller
+from bot.logs import keep_secret, redact
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import DeskRateLimiter
 from bot.service import knowledge, sweeps
@@ -51,7 +52,7 @@ from bot.texts import LANGUAGES, escape, t
 from desk.clock import Clock, SystemClock
 from kb.service import build_knowledge_base
 from storage import outbox as records
-from storage.db import create_engine, create_sessionmaker, ping, run_migrations
+from storage.db import create_engine, create_sessionmaker, ping, run_migrations, single_process
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class StartupError(Exception):
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> DeskApp:
     """Builds the bot: requests, rate limits, services, handlers and jobs."""
+    keep_secret(*settings.secrets())
     context_types = ContextTypes(context=DeskContext, bot_data=Desk)
     app: DeskApp = (
         ApplicationBuilder()
@@ -373,7 +375,7 @@ async def _on_error(update: object, context: DeskContext) -> None:
     logger.error("error while handling an update", exc_info=error)
     scope = CURRENT_UPDATE.get()
     if scope is not None:
-        scope.error = f"{type(error).__name__}: {error}"
+        scope.error = redact(f"{type(error).__name__}: {error}")
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     desk = context.desk
@@ -391,7 +393,7 @@ async def _on_error(update: object, context: DeskContext) -> None:
             elif chat.id == desk.operator_chat_id and update.effective_message is not None:
                 await unit.out.answer(
                     update.effective_message,
-                    escape(f"⚠️ {type(error).__name__}: {error}"),
+                    escape(redact(f"⚠️ {type(error).__name__}: {error}")),
                 )
     except AlreadyHandled:
         pass
@@ -425,19 +427,21 @@ async def serve(settings: Settings, *, stop: asyncio.Event, clock: Clock | None 
     started = False
     try:
         await connect(app, desk.settings)
-        async with app:
-            try:
-                if not await _post_init(app, stop):
-                    return
-                processor.desk = desk
-                await app.start()
-                started = True
-                await poller.recover()
-                poller.start()
-                desk.poller = poller
-                await stop.wait()
-            finally:
-                await _stop(app, poller, started=started)
+        # SQLite is for one process: a second one on the file stops here, before migrating.
+        with single_process(settings.database_url):
+            async with app:
+                try:
+                    if not await _post_init(app, stop):
+                        return
+                    processor.desk = desk
+                    await app.start()
+                    started = True
+                    await poller.recover()
+                    poller.start()
+                    desk.poller = poller
+                    await stop.wait()
+                finally:
+                    await _stop(app, poller, started=started)
     finally:
         await _post_shutdown(app)
 

@@ -38,21 +38,23 @@ def _settings() -> Settings:
 
 def fail(problem: object) -> int:
     """A start-up or CLI problem the operator must fix: one line on stderr, exit code 1."""
-    print(f"support-bot: {problem}", file=sys.stderr)
+    from bot.logs import redact
+
+    print(f"support-bot: {redact(str(problem))}", file=sys.stderr)
     return 1
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, fmt: str = "text", secrets: tuple[str, ...] = ()) -> None:
     """Configures logging once, at start (see ``bot/logs.py``)."""
     from bot.logs import setup_logging as setup
 
-    setup(level)
+    setup(level, fmt, secrets)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
     """Runs the bot with long polling until SIGINT or SIGTERM."""
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format, settings.secrets())
     from bot.app import StartupError, serve
     from storage.db import DatabaseProblem
 

@@ -43,6 +43,9 @@ class DeskSettings(BaseSettings):
     desk_days_off: Annotated[frozenset[date], NoDecode] = frozenset()
     desk_working_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    # text: one readable line; json: one JSON object a line (time, level, logger, message,
+    # update_id, chat_id, ticket). The token and WEBHOOK_SECRET are masked in both.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("desk_days_off", "desk_working_days", mode="before")
     @classmethod
@@ -113,6 +116,11 @@ class Settings(DeskSettings):
     bot_token: SecretStr = Field(description="Token from @BotFather.")
     operator_chat_id: int = Field(description="Id of the engineers' supergroup, e.g. -100123.")
     telegram_api_url: str = Field(default="https://api.telegram.org")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="For webhook mode (coming): the secret Telegram sends in a header; "
+        "never logged.",
+    )
     default_language: Literal["ru", "en"] = "ru"
     operator_language: Literal["ru", "en"] = "ru"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -304,6 +312,11 @@ class Settings(DeskSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values never to be shown in a log line or an error message (``bot/logs.py``)."""
+        webhook = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        return (self.bot_token.get_secret_value(), webhook)
 
     @property
     def bot_api_base(self) -> str:

@@ -54,6 +54,7 @@ from telegram.warnings import PTBUserWarning
 from bot import outbox as out
 from bot import render
 from bot.failpoints import failpoint
+from bot.logs import bind_chat, bind_ticket, redact
 from bot.ratelimit import DeskRateLimiter, counts_against_limits, retry_after_seconds
 from bot.telegram_errors import REPLY_GONE, THREAD_GONE, request_never_left
 from bot.texts import escape, t
@@ -141,7 +142,7 @@ class Claim:
 
 def failure_of(exc: TelegramError, *, started: bool) -> Failed:
     """What a Telegram error means for delivery."""
-    message = getattr(exc, "message", str(exc))
+    message = redact(getattr(exc, "message", str(exc)))  # stored, and shown to engineers
     if isinstance(exc, RetryAfter):
         return Failed(Failure.RATE_LIMITED, message, retry_after=retry_after_seconds(exc))
     if isinstance(exc, Forbidden):
@@ -548,6 +549,7 @@ class Dispatcher:
 
     async def _execute(self, claim: Claim) -> None:
         head = claim.head
+        bind_chat(head.chat_id)  # this send's task: its log lines name the chat
         params = json.loads(head.params)
         try:
             result = await self._perform(claim, params)
@@ -674,6 +676,7 @@ class Dispatcher:
         async with self.desk.sessions() as session:
             ticket = await repo.get_ticket(session, ticket_id=ticket_id)
             assert ticket is not None, f"ticket {ticket_id} is gone"
+            bind_ticket(ticket.number)
             client = await repo.get_client(session, client_id=ticket.client_id)
             assert client is not None
         return ticket, client

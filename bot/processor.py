@@ -13,6 +13,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.context import CURRENT_UPDATE, UpdateScope
 from bot.failpoints import failpoint
+from bot.logs import bind_update
 from storage import outbox as records
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Waits for the chat's earlier updates, then handles this one unless it was."""
         key = ordering_key(update)
+        if isinstance(update, Update):  # this task's log lines name the update and its chat
+            bind_update(update.update_id, key[0] if key else None)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,56 @@ class DatabaseUnavailable(DatabaseProblem):
 
 class SchemaMissing(DatabaseProblem):
     """The database has not been migrated (to this version's schema)."""
+
+
+class DatabaseInUse(DatabaseProblem):
+    """Another bot process runs on this SQLite file: SQLite is for one process."""
+
+
+def lock_path(database: Path) -> Path:
+    """The lock file beside a SQLite database: ``<file>.lock``."""
+    return database.with_name(database.name + ".lock")
+
+
+@contextlib.contextmanager
+def single_process(url: str) -> Iterator[None]:
+    """Holds the SQLite file `url` names for this process, until the block ends or the
+    process dies (the operating system releases the lock: a kill -9 leaves none behind).
+
+    A second bot on the same file gets :class:`DatabaseInUse`, naming the file and the
+    first one's pid. PostgreSQL (and in-memory SQLite) take no lock: several processes
+    may share it."""
+    try:
+        path = sqlite_file(url)
+    except ArgumentError:
+        path = None  # create_engine says what is wrong with the URL
+    if path is None:
+        yield
+        return
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise IsADirectoryError
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DatabaseUnavailable(cannot_open(url, exc)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise DatabaseInUse(
+                f"another support-bot (pid {holder}) is running on the SQLite database "
+                f"{path}: SQLite is for one process; stop that one first, or use "
+                "PostgreSQL to run several"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def masked(url: str | URL) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Desk, Unit
+from bot.logs import bind_ticket
 from bot.service.origin import Origin
 from bot.texts import t
 from desk.tickets import format_number
@@ -30,6 +31,8 @@ async def find_ticket(desk: Desk, origin: Origin) -> Ticket | None:
     if ticket is None and (origin.thread_id is not None or origin.replies_to_bot):
         await asyncio.sleep(0.3)
         ticket = await _lookup(desk, origin)
+    if ticket is not None:
+        bind_ticket(ticket.number)
     return ticket
 
 
@@ -51,7 +54,10 @@ async def _lookup(desk: Desk, origin: Origin) -> Ticket | None:
 async def ticket_numbered(session: AsyncSession, origin: Origin, number: int) -> Ticket | None:
     """The ticket with this number, if it belongs to the group `origin` is in."""
     ticket = await repo.ticket_by_number(session, number=number)
-    return ticket if ticket is not None and ticket.operator_chat_id == origin.chat_id else None
+    if ticket is None or ticket.operator_chat_id != origin.chat_id:
+        return None
+    bind_ticket(ticket.number)
+    return ticket
 
 
 async def ticket_or_explain(unit: Unit, origin: Origin, found: Ticket | None) -> Ticket | None:

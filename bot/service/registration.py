@@ -14,6 +14,7 @@ from bot import callbacks as cb
 from bot import deadlines, keyboards, render
 from bot.context import Desk, Unit
 from bot.incoming import ClientMessage, Incoming
+from bot.logs import bind_ticket
 from bot.service import drafts
 from bot.service.buttons import Answer, drop_buttons, edit_or_send
 from bot.service.drafts import Step
@@ -267,6 +268,7 @@ async def _confirmed(
         operator_chat_id=desk.operator_chat_id,
         now=now,
     )
+    bind_ticket(ticket.number)
     rows = []
     for item in items:
         row = await repo.add_client_message(

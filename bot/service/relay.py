@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot import deadlines
 from bot.context import Unit
 from bot.incoming import ClientMessage
+from bot.logs import bind_ticket
 from bot.service import drafts
 from bot.service.notices import tell
 from bot.service.tickets import open_thread_again
@@ -33,6 +34,7 @@ async def relay_to_ticket(
     the engineers; all in the caller's unit of work."""
     desk = unit.desk
     session = unit.session
+    bind_ticket(ticket.number)
     info = message.content
     now = desk.clock.now()
     row = await repo.add_client_message(

@@ -17,11 +17,16 @@ from typing import Any
 import pytest
 
 from emulator import buttons, text_of
+from tests.conftest import PG_URL
 from tests.faults.conftest import FaultDesk
 
 pytestmark = pytest.mark.faults
 
 REPEAT = "↻"
+# SQLite is for one process: a second one on the file is refused (test_sqlite_lock.py).
+SEVERAL_PROCESSES = pytest.mark.skipif(
+    not PG_URL, reason="several processes on one database need PostgreSQL (TEST_DATABASE_URL)"
+)
 MAYBE_LOST = "могло не дойти"
 RESEND = "🔁 Отправить ещё раз"
 
@@ -281,6 +286,7 @@ async def test_a_repeated_update_on_the_real_process_is_handled_once(
 # --- two processes on one database ---------------------------------------------------------------
 
 
+@SEVERAL_PROCESSES
 async def test_two_processes_deliver_a_postponed_message_once(fault_desk: FaultDesk) -> None:
     fd = fault_desk
     emu = fd.emu
@@ -304,6 +310,7 @@ async def test_two_processes_deliver_a_postponed_message_once(fault_desk: FaultD
     assert emu.polls_of("one") > 0 and emu.polls_of("two") > 0
 
 
+@SEVERAL_PROCESSES
 async def test_a_surviving_process_takes_over_what_a_killed_one_had_in_flight(
     fault_desk: FaultDesk,
 ) -> None:

@@ -263,3 +263,24 @@ async def test_a_schema_behind_or_ahead_of_this_version_is_named(tmp_path: Path)
                 await check_schema(engine)
     finally:
         await engine.dispose()
+
+
+def test_one_process_holds_a_sqlite_file(tmp_path: Path) -> None:
+    """The lock beside the file names its holder; PostgreSQL takes none; leaving frees it."""
+    from storage.db import DatabaseInUse, single_process
+
+    path = tmp_path / "data" / "desk.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    with single_process(url):
+        assert (tmp_path / "data" / "desk.db.lock").read_text() == f"{os.getpid()}\n"
+        with pytest.raises(DatabaseInUse) as second, single_process(url):
+            pass
+        assert str(second.value) == (
+            f"another support-bot (pid {os.getpid()}) is running on the SQLite database "
+            f"{path}: SQLite is for one process; stop that one first, or use PostgreSQL to "
+            "run several"
+        )
+        with single_process("postgresql+asyncpg://desk@127.0.0.1/desk"):
+            pass  # several processes share PostgreSQL
+    with single_process(url):  # released at the end of the block (or of the process)
+        pass

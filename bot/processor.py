@@ -92,6 +92,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()
             return
+        logger.debug("handling update %s", update.update_id)
         scope = UpdateScope(update.update_id)
         token = CURRENT_UPDATE.set(scope)
         try:

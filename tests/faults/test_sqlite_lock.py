@@ -3,6 +3,7 @@ message and a non-zero exit, the first goes on, and a kill -9 leaves no lock beh
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -35,7 +36,7 @@ async def test_a_second_process_on_one_sqlite_file_is_refused(fault_desk: FaultD
     emu = fd.emu
     path = fd.tmp_path / "one-process.db"
     url = f"sqlite+aiosqlite:///{path}"  # SQLite even when the suite runs on PostgreSQL
-    first = await fd.start_bot("first", database_url=url)
+    first = await fd.start_bot("first", database_url=url, log_format="json", log_level="DEBUG")
     client = fd.client("Анна", "ru")
     await answers_help(emu, client)
 
@@ -57,3 +58,10 @@ async def test_a_second_process_on_one_sqlite_file_is_refused(fault_desk: FaultD
     assert third.running
     await answers_help(emu, client)
     assert str(third.pid) in (path.parent / "one-process.db.lock").read_text()
+
+    # The first one's log (json, DEBUG): one JSON object a line, no token anywhere.
+    logged = [line for line in first.log_text().splitlines() if not line.startswith("=====")]
+    entries = [json.loads(line) for line in logged]
+    assert any(entry["logger"] == "bot.app" and "ready" in entry["message"] for entry in entries)
+    assert any("update_id" in entry for entry in entries)
+    assert emu.token not in first.log_text() + second.log_text() + third.log_text()

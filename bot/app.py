@@ -20,6 +20,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -36,6 +37,7 @@ from bot.handlers import (
     client,
     edits,
     escalation,
+    groups,
     kb,
     lifecycle,
     operator,
@@ -138,6 +140,9 @@ def _add_handlers(app: DeskApp, settings: Settings) -> None:
     # Commands act on new messages only: an edited "/note" must not add a second note.
     private_cmd = private & new_messages
     operator_cmd = operators & new_messages
+
+    # Group -1: another group the bot was added to is left, a channel ignored, before all.
+    app.add_handler(TypeHandler(Update, groups.foreign_chat), group=-1)
 
     # Group 0: commands and buttons first, so that "/new" is never relayed as text.
     for command in commands.of(Audience.CLIENT):

@@ -231,6 +231,20 @@ class Out:
             on_unknown=OnUnknown.RESEND,
         )
 
+    async def leave(self, chat_id: int) -> Outgoing:
+        """The bot leaves a group it does not serve (once: a second request while the first
+        waits is the same record; harmless if the bot is already out)."""
+        return await self._add(
+            lane=f"x:{chat_id}",
+            chat_id=chat_id,
+            method="leaveChat",
+            params={"chat_id": chat_id, "_optional": True},
+            purpose="leave",
+            priority=Priority.ANSWER,
+            on_unknown=OnUnknown.RETRY,
+            coalesce_key=f"leave:{chat_id}",
+        )
+
     async def send(
         self,
         chat_id: int,

@@ -55,6 +55,36 @@ _FAKE_DATA = {
     "video_note": b"\x00\x00\x00\x18ftypmp42fake-note",
 }
 
+# What a user sends that carries no file: a venue, a dice roll, a poll.
+_PLAIN_CONTENT: dict[str, JsonDict] = {
+    "venue": {
+        "location": {"latitude": 55.7539, "longitude": 37.6208},
+        "venue": {
+            "location": {"latitude": 55.7539, "longitude": 37.6208},
+            "title": "Красная площадь",
+            "address": "Москва, Красная площадь, 1",
+        },
+    },
+    "dice": {"dice": {"emoji": "🎲", "value": 4}},
+    "poll": {
+        "poll": {
+            "id": "5001",
+            "question": "Когда обновление?",
+            "options": [
+                {"persistent_id": "1", "text": "Сегодня", "voter_count": 0},
+                {"persistent_id": "2", "text": "Завтра", "voter_count": 0},
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
+    },
+}
+
 
 def text_of(msg: JsonDict | None) -> str:
     """The message text, else its caption, else ``""``."""
@@ -478,8 +508,16 @@ class BotApiEmulator:
         reply_to: int | None = None,
         data: bytes | None = None,
     ) -> JsonDict:
-        """``kind``: voice, video, audio, animation, sticker, video_note, location, contact
-        (also photo, document)."""
+        """``kind``: voice, video, audio, animation, sticker, video_note, location, venue,
+        contact, dice, poll (also photo, document)."""
+        if kind in _PLAIN_CONTENT:
+            return self.state.user_message(
+                chat_id,
+                from_user,
+                copy.deepcopy(_PLAIN_CONTENT[kind]),
+                reply_to=reply_to,
+                thread_id=thread_id,
+            )
         if kind == "location":
             content: JsonDict = {"location": {"latitude": 55.751244, "longitude": 37.618423}}
             return self.state.user_message(
@@ -540,6 +578,24 @@ class BotApiEmulator:
                 )
             )
         return out
+
+    def send_forward(
+        self, chat_id: int, from_user: int, text: str, *, sender_name: str = "Скрытый"
+    ) -> JsonDict:
+        """`from_user` forwards a text whose author hides their account (``forward_origin``
+        of type ``hidden_user``)."""
+        origin = {"type": "hidden_user", "sender_user_name": sender_name, "date": 1}
+        return self.state.user_message(
+            chat_id, from_user, {"text": text, "forward_origin": origin}
+        )
+
+    def add_bot_to_group(self, chat_id: int, by_user: int) -> None:
+        """`by_user` adds the bot to the group `chat_id` (a ``my_chat_member`` update)."""
+        self.state.add_bot_to_group(chat_id, by_user)
+
+    def channel_post(self, chat_id: int, text: str) -> JsonDict:
+        """A post in the channel `chat_id` (a ``channel_post`` update)."""
+        return self.state.channel_post(chat_id, text)
 
     def edit_text(self, chat_id: int, from_user: int, message_id: int, text: str) -> JsonDict:
         """The user edits their own text message (``edited_message`` update)."""

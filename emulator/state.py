@@ -487,6 +487,45 @@ class EmulatorState:
         chat.bot_rights.update(rights)
         self.changed()
 
+    def _bot_member_update(self, chat: Chat, by: User, old: str, new: str) -> None:
+        """The ``my_chat_member`` update Telegram sends when the bot's status in `chat`
+        changes (added to a group by `by`, or leaving it)."""
+        self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": chat.to_dict(),
+                    "from": by.to_dict(),
+                    "date": self.now(),
+                    "old_chat_member": {"status": old, "user": self.bot.to_dict()},
+                    "new_chat_member": {"status": new, "user": self.bot.to_dict()},
+                }
+            }
+        )
+
+    def add_bot_to_group(self, chat_id: int, by_user: int) -> None:
+        """`by_user` adds the bot to the existing group `chat_id` (``my_chat_member``)."""
+        chat = self._chat(chat_id)
+        chat.bot_status = "member"
+        chat.members.setdefault(by_user, "administrator")
+        self._bot_member_update(chat, self.users[by_user], "left", "member")
+        self.changed()
+
+    def channel_post(self, chat_id: int, text: str) -> JsonDict:
+        """A post in channel `chat_id` (``channel_post``: no ``from``, the channel signs)."""
+        chat = self._chat(chat_id)
+        mid = chat.next_message_id
+        chat.next_message_id += 1
+        msg: JsonDict = {
+            "message_id": mid,
+            "sender_chat": chat.to_dict(),
+            "chat": chat.to_dict(),
+            "date": self.now(),
+            "text": text,
+        }
+        chat.messages[mid] = msg
+        self.push_update({"channel_post": copy.deepcopy(msg)})
+        return copy.deepcopy(msg)
+
     def block_bot(self, user_id: int, blocked: bool = True) -> None:
         user = self.users[user_id]
         if user.blocked == blocked:
@@ -1617,6 +1656,17 @@ def _member(s: EmulatorState, chat: Chat, user_id: int) -> JsonDict:
     if status == "kicked":
         return {"status": "kicked", "user": user.to_dict(), "until_date": 0}
     return {"status": status, "user": user.to_dict()}
+
+
+@api
+def m_leaveChat(s: EmulatorState, p: JsonDict, f: dict[str, UploadedFile]) -> bool:
+    chat = s._target_chat(p.get("chat_id"), for_send=True)
+    if chat.type == "private":
+        raise bad_request("chat member status can't be changed in private chats")
+    old, chat.bot_status = chat.bot_status, "left"
+    s._bot_member_update(chat, s.bot, old, "left")
+    s.changed()
+    return True
 
 
 @api

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from desk.messages import visible
 from kb import calibration
 from kb.articles import PARAGRAPH, Article
 from kb.cache import EmbeddingCache
@@ -343,7 +344,7 @@ class Matcher:
         With the client's `lang`, articles in that language are shown alone when one of them
         scores near the best (:func:`prefer_language`); otherwise the plain ranking, other
         language included."""
-        text = text.strip()
+        text = visible(text).strip()  # words hidden behind zero-width characters are words
         if not text:
             return Outcome(query=text)
         chatter = classify(text)

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from desk.messages import visible
+
 _RU = Stemmer.Stemmer("russian")
 _EN = Stemmer.Stemmer("english")
 
@@ -95,8 +97,9 @@ STOP_EN = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower case, ё as е, every space one space."""
-    return " ".join(text.lower().replace("ё", "е").split())
+    """Lower case, ё as е, every space one space, no invisible characters (a zero-width
+    space or a soft hyphen inside a word leaves it one word)."""
+    return " ".join(visible(text).lower().replace("ё", "е").split())
 
 
 def words(text: str) -> list[str]:

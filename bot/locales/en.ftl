@@ -207,6 +207,7 @@ op-not_a_ticket_reply = Reply to a message of a ticket to write to its client.
 
 menu-ask = 🔎 Ask a question
 kb-ask_prompt = Write your question in your own words and I will look in the knowledge base.
+kb-no_words = Write your question in words: I will look for an answer in the knowledge base or help you register a ticket.
 kb-found = 📚 The knowledge base may already have the answer:
 kb-maybe = 📚 No exact answer, but this may help:
 kb-result_line =

@@ -26,6 +26,7 @@ from bot.service import drafts
 from bot.service.lookup import find_ticket, ticket_or_explain
 from bot.service.origin import Origin, origin_may
 from bot.texts import Raw, t
+from desk.messages import carries_question
 from desk.roles import Privilege
 from desk.text import truncate
 from desk.tickets import format_number
@@ -119,6 +120,17 @@ async def answer_question(
     what it carries): chatter is answered in kind, a question gets articles, and a question
     the knowledge base cannot answer, or an attachment, starts a ticket with it."""
     lang = client.language
+    if not attachment and not carries_question(message.kind, text):
+        # A sticker, a dice, a poll, only emoji or invisible characters: nothing to search
+        # for or to register; the menu and a hint instead.
+        async with desk.unit() as unit:
+            await unit.out.message(
+                client.id,
+                t(lang, "kb.no_words"),
+                markup=keyboards.main_menu(lang),
+                reply_to=message_id,
+            )
+        return
     if not text.strip() or attachment:
         # Attachments go straight into a ticket: the knowledge base cannot read them.
         async with desk.unit() as unit:

@@ -761,3 +761,44 @@ def test_parsers_and_params() -> None:
         "photo": "AgAC123",
     }
     assert normalize_params({"chat_id": "@channel"})["chat_id"] == "@channel"
+
+
+async def test_added_to_a_group_and_leaving_it(emu: BotApiEmulator, bot: telegram.Bot) -> None:
+    u = emu.add_user(first_name="Иван", language_code="ru")
+    group = emu.add_group(title="Чужая", bot_is_admin=False, chat_type="group")
+    emu.add_bot_to_group(group, u)
+    (added,) = await bot.get_updates(timeout=0)
+    change = added.my_chat_member
+    assert change is not None and change.chat.id == group and change.from_user.id == u
+    assert (change.old_chat_member.status, change.new_chat_member.status) == ("left", "member")
+    assert change.new_chat_member.user.id == emu.bot_id
+
+    assert await bot.leave_chat(group) is True
+    (left,) = await bot.get_updates(offset=added.update_id + 1, timeout=0)
+    assert left.my_chat_member is not None
+    assert left.my_chat_member.new_chat_member.status == "left"
+    with pytest.raises(Forbidden, match="not a member"):
+        await bot.send_message(group, "still here?")
+    with pytest.raises(Forbidden, match="not a member"):
+        await bot.leave_chat(group)
+    emu.send_text(u, u, "hi")
+    with pytest.raises(BadRequest, match="private chats"):
+        await bot.leave_chat(u)
+
+
+async def test_channel_posts_and_plain_content(emu: BotApiEmulator, bot: telegram.Bot) -> None:
+    u = emu.add_user(first_name="Иван", language_code="ru")
+    channel = emu.add_group(title="Новости", chat_type="channel")
+    emu.channel_post(channel, "пост")
+    for kind in ("dice", "poll", "venue"):
+        emu.send_media(u, u, kind)
+    emu.send_forward(u, u, "переслано", sender_name="Тайный")
+    post, dice, poll, venue, forward = await bot.get_updates(timeout=0)
+    assert post.channel_post is not None and post.channel_post.text == "пост"
+    assert post.channel_post.sender_chat is not None and post.channel_post.from_user is None
+    assert msg_of(dice).dice is not None and msg_of(dice).dice.value == 4  # type: ignore[union-attr]
+    assert msg_of(poll).poll is not None and len(msg_of(poll).poll.options) == 2  # type: ignore[union-attr]
+    assert msg_of(venue).venue is not None and msg_of(venue).location is not None
+    origin = msg_of(forward).forward_origin
+    assert isinstance(origin, telegram.MessageOriginHiddenUser)
+    assert origin.sender_user_name == "Тайный"

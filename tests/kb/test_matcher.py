@@ -163,3 +163,22 @@ def test_another_language_only_when_none_in_the_clients_fits(lexical: Matcher) -
     # Without a language the ranking is the plain one.
     plain = lexical.search("I forgot my password").results
     assert {r.article.lang for r in plain} == {"en", "ru"}
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "уста\u200bновить настоль\u200cный клиент",
+        "\ufeffуста\u00adновить\u2060 настольный\u200d клиент",
+        "\u202eустановить\u202c \u200fнастольный\u200e клиент",
+    ],
+)
+def test_words_hidden_behind_invisible_characters_are_words(lexical: Matcher, hidden: str) -> None:
+    outcome = lexical.search(hidden, top=1)
+    assert [r.article.id for r in outcome.results] == ["install-desktop-client"]
+    assert outcome.query == "установить настольный клиент"
+
+
+def test_invisible_characters_alone_find_nothing(lexical: Matcher) -> None:
+    outcome = lexical.search("\u200b\u200c\ufeff \u2060")
+    assert outcome.results == [] and outcome.chatter is None

@@ -28,6 +28,7 @@ NO_ROWS = frozenset(
         "common.py",
         "edits.py",
         "escalation.py",
+        "groups.py",
         "kb.py",
         "lifecycle.py",
         "operator.py",

@@ -3,6 +3,7 @@ invitation links; engineers see unverified clients on the header card and link t
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,13 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from desk.clock import ManualClock
 from desk.organizations import OrgKind
 from emulator import BotApiEmulator, buttons, text_of
 from storage import invitations, orgs
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Client
+from storage.models import Client, Ticket
 from tests.e2e.conftest import ClockDesk, running_desk
 from tests.e2e.test_announcements import NewsDesk
 
@@ -118,6 +120,21 @@ class OrgDesk(NewsDesk):
 
         await self.run(work)
         return token
+
+    async def card_known(self, number: int, message_id: int) -> None:
+        """Waits until the desk has recorded the header card it sent (a press can only come
+        after Telegram shows the card, but a test presses sooner than a person could)."""
+
+        async def work(session: Any) -> int | None:
+            found = await session.execute(
+                select(Ticket.header_message_id).where(Ticket.number == number)
+            )
+            return found.scalar_one_or_none()  # type: ignore[no-any-return]
+
+        deadline = asyncio.get_running_loop().time() + 5
+        while await self.run(work) != message_id:
+            assert asyncio.get_running_loop().time() < deadline, "the card was never recorded"
+            await asyncio.sleep(0.05)
 
     async def client_org(self, client: int) -> str | None:
         async def work(session: Any) -> str | None:
@@ -375,6 +392,7 @@ async def test_an_unverified_client_is_linked_from_the_header_card(od: OrgDesk) 
     assert buttons(header) == ["🏢 Привязать к организации"]
 
     engineer = od.desk.engineers[0]
+    await od.card_known(number, header["message_id"])
     await od.desk.press_as(od.group, engineer, header, "🏢 Привязать к организации")
     listing = await od.emu.wait_for(
         lambda: (

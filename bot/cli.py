@@ -450,21 +450,10 @@ def _org_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     dump.set_defaults(func=cmd_org_export)
 
 
-def _report_data(load: Callable[[Any, DeskSettings], Awaitable[Any]]) -> Any:
+def _report_data(load: Callable[[Any, DeskSettings], Awaitable[T]]) -> T:
     """Runs `load(session, settings)` on the desk's migrated database."""
-    from storage.db import create_sessionmaker, open_migrated
-
     settings = _desk_settings()
-
-    async def run() -> Any:
-        engine = await open_migrated(settings.database_url)
-        try:
-            async with create_sessionmaker(engine)() as session:
-                return await load(session, settings)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return _with_database(settings.database_url, lambda session: load(session, settings))
 
 
 def cmd_report_act(args: argparse.Namespace) -> int:
